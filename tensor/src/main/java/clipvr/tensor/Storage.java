@@ -1,0 +1,29 @@
+package clipvr.tensor;
+
+/**
+ * The flat buffer under a tensor. Views (reshape, permute, narrow, expand) share one storage and differ
+ * only in shape, strides and offset. Host storages are plain Java arrays so kernels index them directly.
+ */
+public sealed interface Storage permits Storage.Floats, Storage.Doubles {
+    DType dtype();
+    int length();
+
+    /** float32 host storage. */
+    record Floats(float[] a) implements Storage {
+        public DType dtype() { return DType.F32; }
+        public int length() { return a.length; }
+    }
+
+    /** float64 host storage. */
+    record Doubles(double[] a) implements Storage {
+        public DType dtype() { return DType.F64; }
+        public int length() { return a.length; }
+    }
+
+    static Storage allocate(DType dtype, int n) {
+        return switch (dtype) {
+            case F32 -> new Floats(new float[n]);
+            case F64 -> new Doubles(new double[n]);
+        };
+    }
+}

@@ -1,0 +1,270 @@
+package clipvr.tensor.kernels;
+
+import clipvr.tensor.DType;
+import clipvr.tensor.Tensor;
+import clipvr.tensor.ops.BinaryOp;
+import clipvr.tensor.ops.ReduceOp;
+import clipvr.tensor.ops.UnaryOp;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Fast float32 kernels: Vector API (SIMD) inner loops, rows split over {@link Parallel} threads.
+ * Each has a readable twin in {@link ReferenceKernels}; where a layout is not one of the fast cases
+ * (e.g. arbitrary strides) the twin is used. Accumulations (sums, means, variances) are carried in
+ * float lanes and combined at the end, so results differ from the reference by float32 rounding
+ * that grows with the row length.
+ */
+public final class SimdKernels {
+    private SimdKernels() {}
+
+    static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
+    static final int L = S.length();
+
+    static boolean f32(Tensor... ts) {
+        for (Tensor t : ts) if (t != null && t.dtype() != DType.F32) return false;
+        return true;
+    }
+
+    // ------------------------------------------------------------------ copy
+
+    public static void copy(Tensor src, Tensor dst) {
+        if (!f32(src, dst)) { ReferenceKernels.copy(src, dst); return; }
+        float[] s = src.f32(), d = dst.f32();
+        Strided.forEachRow(dst.shape(), new int[][]{dst.strides(), src.strides()}, new int[]{dst.offset(), src.offset()},
+                (len, off, step) -> {
+                    if (step[0] == 1 && step[1] == 1) System.arraycopy(s, off[1], d, off[0], len);
+                    else if (step[0] == 1 && step[1] == 0) java.util.Arrays.fill(d, off[0], off[0] + len, s[off[1]]);
+                    else for (int j = 0; j < len; j++) d[off[0] + j * step[0]] = s[off[1] + j * step[1]];
+                });
+    }
+
+    // ------------------------------------------------------------------ unary
+
+    public static void unary(UnaryOp op, Tensor x, Tensor out) {
+        if (!f32(x, out) || !x.isContiguous() || !out.isContiguous() || !vectorised(op)) {
+            ReferenceKernels.unary(op, x, out);
+            return;
+        }
+        float[] a = x.f32(), o = out.f32();
+        int ao = x.offset(), oo = out.offset(), n = out.numel();
+        int chunk = 4096;
+        Parallel.forRange((n + chunk - 1) / chunk, chunk, (c0, c1) -> {
+            int from = c0 * chunk, to = Math.min(n, c1 * chunk);
+            int i = from;
+            for (; i <= to - L; i += L) apply(op, FloatVector.fromArray(S, a, ao + i)).intoArray(o, oo + i);
+            for (; i < to; i++) o[oo + i] = (float) op.apply(a[ao + i]);
+        });
+    }
+
+    static boolean vectorised(UnaryOp op) {
+        return switch (op) {
+            case NEG, EXP, SQRT, ABS, SQUARE, TANH, SIGMOID, RELU, GELU, QUICK_GELU, GELU_GRAD, QUICK_GELU_GRAD, RELU_GRAD, RECIPROCAL -> true;
+            default -> false;
+        };
+    }
+
+    static FloatVector logistic(FloatVector x) {
+        FloatVector one = FloatVector.broadcast(S, 1f);
+        return one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
+    }
+
+    /**
+     * erf(x) in float lanes, Abramowitz &amp; Stegun 7.1.26: for t = 1/(1 + p|x|),
+     * erf|x| ≈ 1 - (a1 t + a2 t² + a3 t³ + a4 t⁴ + a5 t⁵)·exp(-x²), |error| ≤ 1.5e-7.
+     */
+    static FloatVector erf(FloatVector x) {
+        FloatVector ax = x.abs();
+        FloatVector t = FloatVector.broadcast(S, 1f).div(ax.mul(0.3275911f).add(1f));
+        FloatVector poly = t.mul(1.061405429f).add(-1.453152027f)
+                .fma(t, FloatVector.broadcast(S, 1.421413741f))
+                .fma(t, FloatVector.broadcast(S, -0.284496736f))
+                .fma(t, FloatVector.broadcast(S, 0.254829592f)).mul(t);
+        FloatVector y = FloatVector.broadcast(S, 1f).sub(poly.mul(ax.mul(ax).neg().lanewise(VectorOperators.EXP)));
+        return y.blend(y.neg(), x.compare(VectorOperators.LT, 0f));   // erf is odd
+    }
+
+    static FloatVector apply(UnaryOp op, FloatVector x) {
+        return switch (op) {
+            case NEG -> x.neg();
+            case EXP -> x.lanewise(VectorOperators.EXP);
+            case SQRT -> x.sqrt();
+            case ABS -> x.abs();
+            case SQUARE -> x.mul(x);
+            case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(x);
+            case TANH -> x.lanewise(VectorOperators.TANH);
+            case SIGMOID -> logistic(x);
+            case RELU -> x.max(0f);   // max propagates NaN, as PyTorch's relu does
+            case RELU_GRAD -> FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GT, 0f));
+            case GELU -> x.mul(0.5f).mul(erf(x.mul((float) Math.sqrt(0.5))).add(1f));
+            case GELU_GRAD -> {
+                FloatVector cdf = erf(x.mul((float) Math.sqrt(0.5))).add(1f).mul(0.5f);
+                FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul((float) (1 / Math.sqrt(2 * Math.PI)));
+                yield cdf.add(x.mul(pdf));
+            }
+            case QUICK_GELU -> x.mul(logistic(x.mul(1.702f)));
+            case QUICK_GELU_GRAD -> {
+                FloatVector s = logistic(x.mul(1.702f));
+                yield s.add(x.mul(1.702f).mul(s).mul(FloatVector.broadcast(S, 1f).sub(s)));
+            }
+            default -> throw new IllegalStateException("not vectorised: " + op);
+        };
+    }
+
+    // ------------------------------------------------------------------ binary
+
+    public static void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
+        if (!f32(a, b, out) || !(op == BinaryOp.ADD || op == BinaryOp.SUB || op == BinaryOp.MUL || op == BinaryOp.DIV
+                || op == BinaryOp.MAX || op == BinaryOp.MIN)) {
+            ReferenceKernels.binary(op, a, b, out);
+            return;
+        }
+        float[] x = a.f32(), y = b.f32(), o = out.f32();
+        Strided.forEachRow(out.shape(), new int[][]{out.strides(), a.strides(), b.strides()},
+                new int[]{out.offset(), a.offset(), b.offset()},
+                (len, off, step) -> {
+                    int oo = off[0], xo = off[1], yo = off[2];
+                    if (step[0] == 1 && step[1] == 1 && (step[2] == 1 || step[2] == 0)) {
+                        int j = 0;
+                        if (step[2] == 1) {
+                            for (; j <= len - L; j += L)
+                                binary(op, FloatVector.fromArray(S, x, xo + j), FloatVector.fromArray(S, y, yo + j)).intoArray(o, oo + j);
+                        } else {
+                            FloatVector yb = FloatVector.broadcast(S, y[yo]);
+                            for (; j <= len - L; j += L) binary(op, FloatVector.fromArray(S, x, xo + j), yb).intoArray(o, oo + j);
+                        }
+                        for (; j < len; j++) o[oo + j] = (float) op.apply(x[xo + j], y[yo + j * step[2]]);
+                    } else if (step[0] == 1 && step[1] == 0 && step[2] == 1) {
+                        FloatVector xb = FloatVector.broadcast(S, x[xo]);
+                        int j = 0;
+                        for (; j <= len - L; j += L) binary(op, xb, FloatVector.fromArray(S, y, yo + j)).intoArray(o, oo + j);
+                        for (; j < len; j++) o[oo + j] = (float) op.apply(x[xo], y[yo + j]);
+                    } else {
+                        for (int j = 0; j < len; j++)
+                            o[oo + j * step[0]] = (float) op.apply(x[xo + j * step[1]], y[yo + j * step[2]]);
+                    }
+                });
+    }
+
+    static FloatVector binary(BinaryOp op, FloatVector a, FloatVector b) {
+        return switch (op) {
+            case ADD -> a.add(b);
+            case SUB -> a.sub(b);
+            case MUL -> a.mul(b);
+            case DIV -> a.div(b);
+            case MAX -> a.max(b);
+            case MIN -> a.min(b);
+            default -> throw new IllegalStateException("not vectorised: " + op);
+        };
+    }
+
+    // ------------------------------------------------------------------ row reductions
+
+    public static void reduceRows(ReduceOp op, Tensor x, int rows, int n, Tensor out) {
+        if (!f32(x, out) || op == ReduceOp.MIN) { ReferenceKernels.reduceRows(op, x, rows, n, out); return; }
+        float[] a = x.f32(), o = out.f32();
+        int xo = x.offset(), oo = out.offset();
+        Parallel.forEach(rows, n, r -> o[oo + r] = op == ReduceOp.SUM ? sum(a, xo + r * n, n) : max(a, xo + r * n, n));
+    }
+
+    static float sum(float[] a, int off, int n) {
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j <= n - L; j += L) acc = acc.add(FloatVector.fromArray(S, a, off + j));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        for (; j < n; j++) s += a[off + j];
+        return s;
+    }
+
+    static float max(float[] a, int off, int n) {
+        float m = Float.NEGATIVE_INFINITY;
+        int j = 0;
+        if (n >= L) {
+            FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (; j <= n - L; j += L) acc = acc.max(FloatVector.fromArray(S, a, off + j));
+            m = acc.reduceLanes(VectorOperators.MAX);
+        }
+        for (; j < n; j++) m = Math.max(m, a[off + j]);
+        return m;
+    }
+
+    // ------------------------------------------------------------------ softmax and layer norm
+
+    public static void softmaxRows(Tensor x, int rows, int n, boolean log, Tensor out) {
+        if (!f32(x, out)) { ReferenceKernels.softmaxRows(x, rows, n, log, out); return; }
+        float[] a = x.f32(), o = out.f32();
+        int xo = x.offset(), oo = out.offset();
+        Parallel.forEach(rows, 8L * n, r -> {
+            int src = xo + r * n, dst = oo + r * n;
+            float m = max(a, src, n);
+            if (m == Float.NEGATIVE_INFINITY) m = 0f;
+            FloatVector mv = FloatVector.broadcast(S, m);
+            FloatVector acc = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= n - L; j += L) {
+                FloatVector e = FloatVector.fromArray(S, a, src + j).sub(mv).lanewise(VectorOperators.EXP);
+                if (!log) e.intoArray(o, dst + j);
+                acc = acc.add(e);
+            }
+            float s = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < n; j++) {
+                float e = (float) Math.exp(a[src + j] - m);
+                if (!log) o[dst + j] = e;
+                s += e;
+            }
+            if (log) {
+                float shift = m + (float) Math.log(s);
+                FloatVector sv = FloatVector.broadcast(S, shift);
+                j = 0;
+                for (; j <= n - L; j += L) FloatVector.fromArray(S, a, src + j).sub(sv).intoArray(o, dst + j);
+                for (; j < n; j++) o[dst + j] = a[src + j] - shift;
+            } else {
+                float inv = 1f / s;
+                j = 0;
+                for (; j <= n - L; j += L) FloatVector.fromArray(S, o, dst + j).mul(inv).intoArray(o, dst + j);
+                for (; j < n; j++) o[dst + j] *= inv;
+            }
+        });
+    }
+
+    public static void layerNormRows(Tensor x, int rows, int n, Tensor weight, Tensor bias, double eps,
+                                     Tensor out, Tensor mean, Tensor rstd) {
+        if (!f32(x, out, weight, bias, mean, rstd) || (weight != null && !weight.isContiguous())
+                || (bias != null && !bias.isContiguous())) {
+            ReferenceKernels.layerNormRows(x, rows, n, weight, bias, eps, out, mean, rstd);
+            return;
+        }
+        float[] a = x.f32(), o = out.f32();
+        float[] w = weight == null ? null : weight.f32(), b = bias == null ? null : bias.f32();
+        int xo = x.offset(), oo = out.offset(), wo = weight == null ? 0 : weight.offset(), bo = bias == null ? 0 : bias.offset();
+        Parallel.forEach(rows, 6L * n, r -> {
+            int src = xo + r * n, dst = oo + r * n;
+            float mu = sum(a, src, n) / n;
+            FloatVector mv = FloatVector.broadcast(S, mu);
+            FloatVector acc = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= n - L; j += L) { FloatVector c = FloatVector.fromArray(S, a, src + j).sub(mv); acc = c.fma(c, acc); }
+            float var = acc.reduceLanes(VectorOperators.ADD);
+            for (; j < n; j++) { float c = a[src + j] - mu; var += c * c; }
+            var /= n;
+            float rs = (float) (1.0 / Math.sqrt(var + eps));
+            FloatVector rv = FloatVector.broadcast(S, rs);
+            j = 0;
+            for (; j <= n - L; j += L) {
+                FloatVector y = FloatVector.fromArray(S, a, src + j).sub(mv).mul(rv);
+                if (w != null) y = y.mul(FloatVector.fromArray(S, w, wo + j));
+                if (b != null) y = y.add(FloatVector.fromArray(S, b, bo + j));
+                y.intoArray(o, dst + j);
+            }
+            for (; j < n; j++) {
+                float y = (a[src + j] - mu) * rs;
+                if (w != null) y *= w[wo + j];
+                if (b != null) y += b[bo + j];
+                o[dst + j] = y;
+            }
+            if (mean != null) mean.f32()[mean.offset() + r] = mu;
+            if (rstd != null) rstd.f32()[rstd.offset() + r] = rs;
+        });
+    }
+}

@@ -1,0 +1,89 @@
+package clipvr.tensor.ops;
+
+import clipvr.tensor.Shape;
+import clipvr.tensor.Tensor;
+
+/**
+ * 2-D convolution as im2col + one GEMM, with its two backward products.
+ *
+ * <p>For x [N, C, H, W] and weight [O, C, kh, kw]: cols [N·Ho·Wo, C·kh·kw] holds one receptive field
+ * per row (a contiguous copy of the window view, see {@link Windows}); then
+ * out2d [N·Ho·Wo, O] = cols · W2dᵀ with W2d = weight viewed as [O, C·kh·kw]. The result is returned as
+ * the [N, O, Ho, Wo] permuted view of that [N, Ho, Wo, O] buffer (channels-last in memory, which is
+ * what the ViT patch embedding wants next). The reference twin is {@link #conv2dDirect}.
+ */
+public final class Convolution {
+    private Convolution() {}
+
+    static void check(Tensor x, Tensor weight, Tensor bias) {
+        int[] xs = x.shape(), ws = weight.shape();
+        if (xs.length != 4 || ws.length != 4 || xs[1] != ws[1])
+            throw new IllegalArgumentException("conv2d: input " + Shape.str(xs) + " and weight " + Shape.str(ws)
+                    + " do not match (expected [N, C, H, W] and [O, C, kh, kw])");
+        if (bias != null && (bias.rank() != 1 || bias.size(0) != ws[0]))
+            throw new IllegalArgumentException("conv2d: bias " + Shape.str(bias.shape()) + " does not match " + ws[0] + " output channels");
+        Elementwise.sameDType("conv2d", x, weight);
+    }
+
+    /** cols [N·Ho·Wo, C·kh·kw]: one receptive field per row. */
+    public static Tensor im2col(Tensor x, Windows.Geometry g) {
+        Tensor win = Windows.view(Windows.padded(x, g, 0.0), g);          // [N, C, Ho, Wo, kh, kw]
+        int[] s = win.shape();
+        return win.permute(0, 2, 3, 1, 4, 5).contiguous()                  // [N, Ho, Wo, C, kh, kw]
+                .view(s[0] * s[2] * s[3], s[1] * s[4] * s[5]);
+    }
+
+    public static Tensor conv2d(Tensor x, Tensor weight, Tensor bias, Windows.Geometry g) {
+        check(x, weight, bias);
+        g.check("conv2d", x.shape());
+        int n = x.size(0), o = weight.size(0);
+        int ho = g.outH(x.size(2)), wo = g.outW(x.size(3));
+        Tensor cols = im2col(x, g);                                        // [N·Ho·Wo, C·kh·kw]
+        Tensor w2d = weight.reshape(o, -1);                                // [O, C·kh·kw]
+        Tensor out2d = cols.matmulT(w2d);                                  // [N·Ho·Wo, O]
+        if (bias != null) out2d = out2d.add(bias);
+        return out2d.view(n, ho, wo, o).permute(0, 3, 1, 2);                // [N, O, Ho, Wo] (channels-last storage)
+    }
+
+    /** dL/dx [N, C, H, W] = col2im(dL/dout2d · W2d). */
+    public static Tensor conv2dBackwardInput(Tensor gradOut, Tensor weight, int[] inputShape, Windows.Geometry g) {
+        int o = weight.size(0), c = weight.size(1);
+        int n = gradOut.size(0), ho = gradOut.size(2), wo = gradOut.size(3);
+        Tensor g2d = gradOut.permute(0, 2, 3, 1).reshape(n * ho * wo, o);  // [N·Ho·Wo, O]
+        Tensor dcols = g2d.matmul(weight.reshape(o, -1));                  // [N·Ho·Wo, C·kh·kw]
+        Tensor win = dcols.view(n, ho, wo, c, g.kh(), g.kw()).permute(0, 3, 1, 2, 4, 5); // [N, C, Ho, Wo, kh, kw]
+        return Windows.scatterAdd(win, inputShape, g);
+    }
+
+    /** dL/dW [O, C, kh, kw] = dL/dout2dᵀ · cols. */
+    public static Tensor conv2dBackwardWeight(Tensor gradOut, Tensor x, int[] weightShape, Windows.Geometry g) {
+        int o = weightShape[0];
+        int n = gradOut.size(0), ho = gradOut.size(2), wo = gradOut.size(3);
+        Tensor g2d = gradOut.permute(0, 2, 3, 1).reshape(n * ho * wo, o);  // [N·Ho·Wo, O]
+        Tensor cols = im2col(x, g);                                        // [N·Ho·Wo, C·kh·kw]
+        return g2d.mT().matmul(cols).reshape(weightShape);                 // [O, C·kh·kw] → [O, C, kh, kw]
+    }
+
+    /** The readable twin: out[n,o,y,x] = b[o] + Σ_c Σ_ky Σ_kx w[o,c,ky,kx] · xpad[n,c,y·sh+ky,x·sw+kx]. */
+    public static Tensor conv2dDirect(Tensor x, Tensor weight, Tensor bias, Windows.Geometry g) {
+        check(x, weight, bias);
+        int n = x.size(0), c = x.size(1), h = x.size(2), w = x.size(3), o = weight.size(0);
+        int ho = g.outH(h), wo = g.outW(w);
+        Tensor out = Tensor.zeros(x.dtype(), n, o, ho, wo);
+        for (int b = 0; b < n; b++)
+            for (int oc = 0; oc < o; oc++)
+                for (int y = 0; y < ho; y++)
+                    for (int xx = 0; xx < wo; xx++) {
+                        double s = bias == null ? 0 : bias.get(oc);
+                        for (int ic = 0; ic < c; ic++)
+                            for (int ky = 0; ky < g.kh(); ky++)
+                                for (int kx = 0; kx < g.kw(); kx++) {
+                                    int iy = y * g.sh() + ky - g.ph(), ix = xx * g.sw() + kx - g.pw();
+                                    if (iy >= 0 && iy < h && ix >= 0 && ix < w)
+                                        s += weight.get(oc, ic, ky, kx) * x.get(b, ic, iy, ix);
+                                }
+                        out.set(s, b, oc, y, xx);
+                    }
+        return out;
+    }
+}

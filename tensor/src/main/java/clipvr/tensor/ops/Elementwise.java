@@ -1,0 +1,66 @@
+package clipvr.tensor.ops;
+
+import clipvr.tensor.Backends;
+import clipvr.tensor.DType;
+import clipvr.tensor.Shape;
+import clipvr.tensor.Tensor;
+
+/** Elementwise ops with NumPy broadcasting; the arithmetic is in the backend kernels. */
+public final class Elementwise {
+    private Elementwise() {}
+
+    static void sameDType(String op, Tensor a, Tensor b) {
+        if (a.dtype() != b.dtype())
+            throw new IllegalArgumentException(op + ": dtype mismatch " + a.dtype() + " " + Shape.str(a.shape())
+                    + " vs " + b.dtype() + " " + Shape.str(b.shape()));
+    }
+
+    public static Tensor unary(UnaryOp op, Tensor x) {
+        Tensor out = Tensor.empty(x.dtype(), x.shape());
+        Backends.of(x).unary(op, x, out);
+        return out;
+    }
+
+    /** out = op(a, b) with shape broadcast(a, b). */
+    public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
+        sameDType(op.name().toLowerCase(), a, b);
+        int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape(), b.shape());
+        Tensor out = Tensor.empty(a.dtype(), shape);
+        Backends.of(a).binary(op, a.expand(shape), b.expand(shape), out);
+        return out;
+    }
+
+    public static Tensor where(Tensor cond, Tensor a, Tensor b) {
+        sameDType("where", a, b);
+        int[] shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
+        Tensor out = Tensor.empty(a.dtype(), shape);
+        Backends.of(a).where(cond.expand(shape), a.expand(shape), b.expand(shape), out);
+        return out;
+    }
+
+    public static Tensor clamp(Tensor x, double lo, double hi) {
+        if (lo > hi) throw new IllegalArgumentException("clamp: min " + lo + " > max " + hi);
+        Tensor out = Tensor.empty(x.dtype(), x.shape());
+        Backends.of(x).clamp(x, lo, hi, out);
+        return out;
+    }
+
+    /** y += alpha·x in place (x broadcast to y's shape); y may be a strided view whose elements do not overlap. */
+    public static void axpyInPlace(Tensor y, Tensor x, double alpha) {
+        sameDType("addInPlace", y, x);
+        for (int d = 0; d < y.rank(); d++)
+            if (y.strides()[d] == 0 && y.size(d) > 1)
+                throw new IllegalArgumentException("addInPlace: target is a broadcast view " + Shape.str(y.shape()));
+        Tensor xs = alpha == 1.0 ? x.expand(y.shape()) : binary(BinaryOp.MUL, x, Tensor.scalar(x.dtype(), alpha)).expand(y.shape());
+        Backends.of(y).binary(BinaryOp.ADD, y, xs, y);
+    }
+
+    /** y *= c in place; y must be contiguous. */
+    public static void scaleInPlace(Tensor y, double c) {
+        if (!y.isContiguous()) throw new IllegalArgumentException("mulInPlace: target must be contiguous, shape " + Shape.str(y.shape()));
+        Backends.of(y).binary(BinaryOp.MUL, y, Tensor.scalar(y.dtype(), c).expand(y.shape()), y);
+    }
+
+    /** A 0-d tensor of {@code dtype} (convenience for kernels that need a typed constant). */
+    static Tensor constant(DType dtype, double v) { return Tensor.scalar(dtype, v); }
+}

@@ -1,0 +1,43 @@
+package clipvr.tensor.ops;
+
+import clipvr.tensor.Backends;
+import clipvr.tensor.Shape;
+import clipvr.tensor.Tensor;
+
+/** Softmax, log-softmax and layer norm (row kernels in the backend). */
+public final class Normalization {
+    private Normalization() {}
+
+    /** (log-)softmax along {@code axis}; non-last axes are moved last and back. */
+    public static Tensor softmax(Tensor x, int axis, boolean log) {
+        int a = Shape.axis(log ? "logSoftmax" : "softmax", axis, x.rank());
+        int last = x.rank() - 1;
+        Tensor xt = (a == last ? x : x.transpose(a, last)).contiguous();
+        int n = xt.size(-1);
+        int rows = n == 0 ? 0 : xt.numel() / n;
+        Tensor out = Tensor.empty(x.dtype(), xt.shape());
+        if (rows > 0) Backends.of(x).softmaxRows(xt, rows, n, log, out);
+        return a == last ? out : out.transpose(a, last).contiguous();
+    }
+
+    /** Layer norm output with the per-row mean and 1/std the backward pass needs. */
+    public record LayerNormResult(Tensor out, Tensor mean, Tensor rstd) {}
+
+    /** Normalises over the last axis: x [..., D], weight and bias [D] or null. mean/rstd have shape [...]. */
+    public static LayerNormResult layerNorm(Tensor x, Tensor weight, Tensor bias, double eps) {
+        int[] s = x.shape();
+        if (s.length == 0) throw new IllegalArgumentException("layerNorm: needs rank >= 1");
+        int n = s[s.length - 1];
+        for (Tensor p : new Tensor[]{weight, bias})
+            if (p != null && (p.rank() != 1 || p.size(0) != n))
+                throw new IllegalArgumentException("layerNorm: parameter shape " + Shape.str(p.shape()) + " does not match last axis of " + Shape.str(s));
+        if (weight != null) Elementwise.sameDType("layerNorm", x, weight);
+        Tensor xc = x.contiguous();
+        int rows = n == 0 ? 0 : xc.numel() / n;
+        int[] statShape = java.util.Arrays.copyOf(s, s.length - 1);
+        Tensor out = Tensor.empty(x.dtype(), s), mean = Tensor.empty(x.dtype(), statShape), rstd = Tensor.empty(x.dtype(), statShape);
+        Backends.of(x).layerNormRows(xc, rows, n, weight == null ? null : weight.contiguous(),
+                bias == null ? null : bias.contiguous(), eps, out, mean, rstd);
+        return new LayerNormResult(out, mean, rstd);
+    }
+}
