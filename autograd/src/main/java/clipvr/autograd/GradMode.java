@@ -1,0 +1,21 @@
+package clipvr.autograd;
+
+/**
+ * Whether ops record a graph. Inside {@code try (var s = GradMode.noGrad()) { ... }} no backward
+ * closures are kept (inference mode: low memory, no graph), per thread.
+ */
+public final class GradMode {
+    private GradMode() {}
+
+    private static final ThreadLocal<int[]> DISABLED = ThreadLocal.withInitial(() -> new int[1]);
+
+    public static boolean enabled() { return DISABLED.get()[0] == 0; }
+
+    /** A scope that disables graph recording until closed (scopes nest). */
+    public static Scope noGrad() {
+        DISABLED.get()[0]++;
+        return () -> DISABLED.get()[0]--;
+    }
+
+    public interface Scope extends AutoCloseable { @Override void close(); }
+}

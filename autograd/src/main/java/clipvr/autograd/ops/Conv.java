@@ -1,0 +1,72 @@
+package clipvr.autograd.ops;
+
+import clipvr.autograd.Var;
+import clipvr.tensor.Tensor;
+import clipvr.tensor.ops.BatchNorm;
+import clipvr.tensor.ops.Convolution;
+import clipvr.tensor.ops.Pooling;
+import clipvr.tensor.ops.Resampling;
+import clipvr.tensor.ops.Windows;
+
+/** Convolution, pooling, batch norm and interpolation with their backward passes. */
+public final class Conv {
+    private Conv() {}
+
+    /**
+     * y = conv2d(x, W) + b.  dx = col2im(G·W2d), dW = G2dᵀ·im2col(x), db = Σ G over (N, H, W).
+     * Only the gradients that are needed are computed (a frozen conv with a trainable input costs one GEMM).
+     */
+    public static Var conv2d(Var x, Var weight, Var bias, Windows.Geometry geo) {
+        Tensor out = Convolution.conv2d(x.data(), weight.data(), bias == null ? null : bias.data(), geo);
+        return Var.result(out, "conv2d", g -> {
+            if (x.requiresGrad()) x.accumulate(Convolution.conv2dBackwardInput(g, weight.data(), x.shape(), geo));
+            if (weight.requiresGrad()) weight.accumulate(Convolution.conv2dBackwardWeight(g, x.data(), weight.shape(), geo));
+            if (bias != null && bias.requiresGrad()) bias.accumulate(g.sum(new int[]{0, 2, 3}, false));
+        }, x, weight, bias);
+    }
+
+    /** Max pooling; the gradient goes to each window's maximum. */
+    public static Var maxPool2d(Var x, Windows.Geometry geo) {
+        Pooling.MaxPoolResult r = Pooling.maxPool2d(x.data(), geo);
+        return Var.result(r.out(), "maxPool2d", g -> x.accumulate(Pooling.maxPool2dBackward(g, r.argmax(), x.shape(), geo)), x);
+    }
+
+    /** Average pooling; the gradient is spread evenly over each window. */
+    public static Var avgPool2d(Var x, Windows.Geometry geo) {
+        return Var.result(Pooling.avgPool2d(x.data(), geo), "avgPool2d", g -> x.accumulate(Pooling.avgPool2dBackward(g, x.shape(), geo)), x);
+    }
+
+    /**
+     * Batch norm over (N, H, W) per channel. Training: x̂ = (x - μ_B)·rstd_B, y = γx̂ + β,
+     * dγ = Σ g·x̂, dβ = Σ g, dx = rstd·(d - mean(d) - x̂·mean(d·x̂)) with d = g·γ (batch statistics depend on x).
+     * Eval: the running statistics are constants, so dx = g·γ·rstd.
+     */
+    public static Var batchNorm2d(Var x, Tensor runningMean, Tensor runningVar, Var weight, Var bias,
+                                  boolean training, double momentum, double eps) {
+        BatchNorm.Result r = BatchNorm.batchNorm2d(x.data(), runningMean, runningVar,
+                weight == null ? null : weight.data(), bias == null ? null : bias.data(), training, momentum, eps);
+        int c = x.size(1);
+        int[] axes = {0, 2, 3};
+        return Var.result(r.out(), "batchNorm2d", g -> {
+            Tensor xhat = x.data().sub(r.mean()).mul(r.rstd());
+            if (weight != null && weight.requiresGrad()) weight.accumulate(g.mul(xhat).sum(axes, false));
+            if (bias != null && bias.requiresGrad()) bias.accumulate(g.sum(axes, false));
+            if (x.requiresGrad()) {
+                Tensor d = weight == null ? g : g.mul(weight.data().reshape(1, c, 1, 1));
+                if (training) {
+                    Tensor m1 = d.mean(axes, true), m2 = d.mul(xhat).mean(axes, true);
+                    x.accumulate(d.sub(m1).sub(xhat.mul(m2)).mul(r.rstd()));
+                } else {
+                    x.accumulate(d.mul(r.rstd()));
+                }
+            }
+        }, x, weight, bias);
+    }
+
+    /** Resize of the last two axes (nearest/bilinear/bicubic, PyTorch conventions); backward is the transposed resampling. */
+    public static Var interpolate(Var x, int ho, int wo, Resampling.Mode mode) {
+        int h = x.size(-2), w = x.size(-1);
+        return Var.result(Resampling.interpolate(x.data(), ho, wo, mode), "interpolate",
+                g -> x.accumulate(Resampling.interpolateBackward(g, h, w, mode)), x);
+    }
+}

@@ -1,0 +1,49 @@
+package clipvr.autograd.ops;
+
+import clipvr.autograd.Var;
+import clipvr.tensor.Shape;
+import clipvr.tensor.Tensor;
+import clipvr.tensor.ops.Normalization;
+
+/** Softmax, log-softmax and layer norm with their closed-form backward passes. */
+public final class Norms {
+    private Norms() {}
+
+    /** y = softmax(x);  dx = y ⊙ (g - Σ_axis g⊙y). */
+    public static Var softmax(Var x, int axis) {
+        int a = Shape.axis("softmax", axis, x.rank());
+        Tensor y = x.data().softmax(a);
+        return Var.result(y, "softmax", g -> x.accumulate(y.mul(g.sub(g.mul(y).sum(a, true)))), x);
+    }
+
+    /** y = log softmax(x);  dx = g - softmax(x) ⊙ Σ_axis g. */
+    public static Var logSoftmax(Var x, int axis) {
+        int a = Shape.axis("logSoftmax", axis, x.rank());
+        Tensor y = x.data().logSoftmax(a);
+        return Var.result(y, "logSoftmax", g -> x.accumulate(g.sub(y.exp().mul(g.sum(a, true)))), x);
+    }
+
+    /**
+     * y = x̂·w + b over the last axis, x̂ = (x - μ)·rstd.
+     * dw = Σ_rows g·x̂, db = Σ_rows g, and with d = g·w:
+     * dx = rstd · (d - mean(d) - x̂ · mean(d·x̂)) (means over the normalised axis).
+     */
+    public static Var layerNorm(Var x, Var weight, Var bias, double eps) {
+        Normalization.LayerNormResult r = Normalization.layerNorm(x.data(), weight == null ? null : weight.data(),
+                bias == null ? null : bias.data(), eps);
+        return Var.result(r.out(), "layerNorm", g -> {
+            Tensor rstd = r.rstd().unsqueeze(-1);                           // [..., 1]
+            Tensor xhat = x.data().sub(r.mean().unsqueeze(-1)).mul(rstd);    // [..., D]
+            int d = x.size(-1);
+            int[] rowsAxes = new int[x.rank() - 1];
+            for (int i = 0; i < rowsAxes.length; i++) rowsAxes[i] = i;
+            if (weight != null && weight.requiresGrad()) weight.accumulate(g.mul(xhat).sum(rowsAxes, false).reshape(d));
+            if (bias != null && bias.requiresGrad()) bias.accumulate(g.sum(rowsAxes, false).reshape(d));
+            if (x.requiresGrad()) {
+                Tensor dxhat = weight == null ? g : g.mul(weight.data());
+                Tensor m1 = dxhat.mean(-1, true), m2 = dxhat.mul(xhat).mean(-1, true);
+                x.accumulate(dxhat.sub(m1).sub(xhat.mul(m2)).mul(rstd));
+            }
+        }, x, weight, bias);
+    }
+}

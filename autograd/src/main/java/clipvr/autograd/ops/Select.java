@@ -1,0 +1,84 @@
+package clipvr.autograd.ops;
+
+import clipvr.autograd.Var;
+import clipvr.tensor.Shape;
+import clipvr.tensor.Tensor;
+import clipvr.tensor.ops.Indexing;
+
+import java.util.List;
+
+/** Concatenation, padding and indexing; backward passes scatter the gradient back to the source positions. */
+public final class Select {
+    private Select() {}
+
+    /** z = cat(xs, axis);  each input gets its slice of g. */
+    public static Var cat(List<Var> xs, int axis) {
+        int a = Shape.axis("cat", axis, xs.getFirst().rank());
+        Tensor out = Indexing.cat(xs.stream().map(Var::data).toList(), a);
+        return Var.result(out, "cat", g -> {
+            int at = 0;
+            for (Var x : xs) {
+                int n = x.size(a);
+                if (x.requiresGrad()) x.accumulate(g.narrow(a, at, n));
+                at += n;
+            }
+        }, xs.toArray(new Var[0]));
+    }
+
+    public static Var stack(List<Var> xs, int axis) {
+        int a = axis < 0 ? axis + xs.getFirst().rank() + 1 : axis;
+        return cat(xs.stream().map(x -> x.unsqueeze(a)).toList(), a);
+    }
+
+    /** Constant padding; the gradient is the interior slice of g. */
+    public static Var pad(Var x, int[] before, int[] after, double value) {
+        int[] s = x.shape();
+        return Var.result(Indexing.pad(x.data(), before, after, value), "pad", g -> {
+            Tensor inner = g;
+            for (int d = 0; d < s.length; d++) inner = inner.narrow(d, before[d], s[d]);
+            x.accumulate(inner);
+        }, x);
+    }
+
+    /** Rows of x along axis; the gradient adds each row of g back at its index (repeats accumulate). */
+    public static Var indexSelect(Var x, int axis, int[] index) {
+        int a = Shape.axis("indexSelect", axis, x.rank());
+        return Var.result(Indexing.indexSelect(x.data(), a, index), "indexSelect", g -> {
+            Tensor full = Tensor.zeros(g.dtype(), x.shape());
+            for (int i = 0; i < index.length; i++) full.narrow(a, index[i], 1).addInPlace(g.narrow(a, i, 1), 1.0);
+            x.accumulate(full);
+        }, x);
+    }
+
+    /** Embedding lookup weight [V, D] at ids (shape idsShape) → [idsShape..., D]. */
+    public static Var embedding(Var weight, int[] ids, int... idsShape) {
+        int d = weight.size(1);
+        int[] outShape = java.util.Arrays.copyOf(idsShape, idsShape.length + 1);
+        outShape[idsShape.length] = d;
+        return indexSelect(weight, 0, ids).reshape(outShape);
+    }
+
+    /** PyTorch gather along axis; the gradient is scattered back (repeats accumulate). */
+    public static Var gather(Var x, int axis, int[] index, int[] indexShape) {
+        int a = Shape.axis("gather", axis, x.rank());
+        return Var.result(Indexing.gather(x.data(), a, index, indexShape), "gather", g -> {
+            Tensor full = Tensor.zeros(g.dtype(), x.shape());
+            Tensor gc = g.contiguous();
+            int[] pos = new int[indexShape.length];
+            for (int flat = 0; flat < index.length; flat++) {
+                int rem = flat;
+                for (int dd = indexShape.length - 1; dd >= 0; dd--) { pos[dd] = rem % indexShape[dd]; rem /= indexShape[dd]; }
+                pos[a] = index[flat];
+                full.set(full.get(pos) + gc.getFlat(flat), pos);
+            }
+            x.accumulate(full);
+        }, x);
+    }
+
+    /** The k largest (or smallest) values along axis, sorted; the gradient flows only to the selected elements. */
+    public static Var topk(Var x, int k, int axis, boolean largest) {
+        int a = Shape.axis("topk", axis, x.rank());
+        Indexing.TopK t = Indexing.topk(x.data(), k, a, largest);
+        return gather(x, a, t.indices(), t.shape());
+    }
+}
