@@ -14,6 +14,11 @@ one case per line:
     resizef FILTER SRC SW SH DW DH OUT    mode "F"   img.resize((DW, DH), FILTER)
     clip    NPX    SRC SW SH OUT          CLIP _transform(NPX), see clip_transform() below
     decode  FILE   OUT W H                Image.open(FILE).convert("RGB")
+    hash    FILTER SRC SW SH DW DH SHA256 like resize, but only the SHA-256 of the output bytes
+    cliphash NPX   SRC SW SH SHA256       like clip, SHA-256 of the float32 little-endian bytes
+
+SRC "gen" is the synthetic image generated() below (the test computes the same formula), so that
+realistic sizes (e.g. 500x375 -> 224) are covered without committing large files.
 """
 import os
 
@@ -49,6 +54,17 @@ def clip_transform(img, n_px):
     x = np.asarray(img, dtype=np.uint8).astype(np.float32) / np.float32(255)
     x = x.transpose(2, 0, 1)
     return ((x - MEAN[:, None, None]) / STD[:, None, None]).astype(np.float32)
+
+
+def generated(w, h):
+    """v(x, y, c) = (3x^2 + 5y + 71c + (x*y mod 17)) mod 256, as uint8 HWC."""
+    y, x, c = np.mgrid[0:h, 0:w, 0:3].astype(np.int64)
+    return ((3 * x * x + 5 * y + 71 * c + (x * y) % 17) % 256).astype(np.uint8)
+
+
+def sha256(arr):
+    import hashlib
+    return hashlib.sha256(np.ascontiguousarray(arr).tobytes()).hexdigest()
 
 
 def main():
@@ -92,6 +108,16 @@ def main():
         out = f"{src}_clip{n_px}.f32"
         save(out, clip_transform(img, n_px))
         manifest.append(f"clip {n_px} {src}.rgb {img.width} {img.height} {out}")
+
+    for (sw, sh), (dw, dh) in [((500, 375), (298, 224)), ((375, 500), (224, 298)),
+                               ((640, 427), (335, 224)), ((32, 32), (224, 224))]:
+        img = Image.fromarray(generated(sw, sh), "RGB")
+        for fname in ("BICUBIC", "BILINEAR", "NEAREST"):
+            digest = sha256(np.asarray(img.resize((dw, dh), FILTERS[fname])))
+            manifest.append(f"hash {fname} gen {sw} {sh} {dw} {dh} {digest}")
+    for (sw, sh), n_px in [((500, 375), 224), ((427, 640), 224), ((32, 32), 224), ((500, 375), 336)]:
+        digest = sha256(clip_transform(Image.fromarray(generated(sw, sh), "RGB"), n_px))
+        manifest.append(f"cliphash {n_px} gen {sw} {sh} {digest}")
 
     # Decoding: files written by Pillow, reference = Pillow's convert("RGB").
     gray = sources["smooth50x40"][:, :, 0]

@@ -97,7 +97,42 @@ class PilGoldenTest {
                 System.out.println("decode " + t[1] + ": max |ImageIO - PIL| = " + diff);
                 assertTrue(diff <= tolerance, t[1] + ": max difference " + diff);
             }
+            case "hash" -> {
+                ResampleFilter f = ResampleFilter.valueOf(t[1]);
+                RgbImage src = generated(Integer.parseInt(t[3]), Integer.parseInt(t[4]));
+                RgbImage got = PilResize.resize(src, Integer.parseInt(t[5]), Integer.parseInt(t[6]), f);
+                assertEquals(t[7], sha256(got.rgb()));
+            }
+            case "cliphash" -> {
+                RgbImage src = generated(Integer.parseInt(t[3]), Integer.parseInt(t[4]));
+                float[] got = new ClipPreprocess(Integer.parseInt(t[1])).apply(src);
+                ByteBuffer bb = ByteBuffer.allocate(4 * got.length).order(ByteOrder.LITTLE_ENDIAN);
+                bb.asFloatBuffer().put(got);
+                assertEquals(t[5], sha256(bb.array()));
+            }
             default -> throw new IllegalStateException("unknown case " + t[0]);
+        }
+    }
+
+    /** The script's generated(): v(x, y, c) = (3x^2 + 5y + 71c + (x*y mod 17)) mod 256. */
+    static RgbImage generated(int w, int h) {
+        byte[] px = new byte[3 * w * h];
+        for (int y = 0; y < h; y++) {
+            for (int x = 0; x < w; x++) {
+                for (int c = 0; c < 3; c++) {
+                    px[3 * (y * w + x) + c] = (byte) ((3L * x * x + 5L * y + 71L * c + (x * y) % 17) % 256);
+                }
+            }
+        }
+        return new RgbImage(w, h, px);
+    }
+
+    static String sha256(byte[] bytes) {
+        try {
+            return java.util.HexFormat.of().formatHex(
+                    java.security.MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
