@@ -16,8 +16,8 @@ import net.jqwik.api.lifecycle.LifecycleContext;
 import net.jqwik.api.lifecycle.SkipExecutionHook;
 
 /** Properties of {@link ClipTokenizer} over generated text. */
-@AddLifecycleHook(TokenizerProperties.SkipWithoutVocab.class)
-class TokenizerProperties {
+@AddLifecycleHook(TokenizerPropertiesTest.SkipWithoutVocab.class)
+class TokenizerPropertiesTest {
     private final ClipTokenizer tokenizer = SharedFixtures.hasVocab() ? SharedFixtures.openAi() : null;
 
     /** Any text: a well-formed row (SOT, ids in range, exactly one EOT, zeros after it). */
