@@ -2,7 +2,6 @@ package clipvr.clip.text;
 
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -52,13 +51,12 @@ final class TextCleaner {
     }
 
     /**
-     * The full normalisation: {@code whitespace_clean(basic_clean(text)).lower()}. Java's
-     * {@code toLowerCase(Locale.ROOT)} applies the same full (SpecialCasing) mappings as Python's
-     * {@code str.lower()}, including 'İ' to "i̇" and the final-sigma rule; they differ only for characters
-     * added to Unicode after the version of the Python that produced a reference (see docs/tokenizer.md).
+     * The full normalisation: {@code whitespace_clean(basic_clean(text)).lower()}, with Python's {@code lower()}
+     * ({@link PythonText#lower}: Java's full case mappings plus Python's Final_Sigma rule). The two agree for every
+     * code point both know; see docs/tokenizer.md for the few characters newer than the reference's Unicode.
      */
     static String clean(String text) {
-        return whitespaceClean(basicClean(text)).toLowerCase(Locale.ROOT);
+        return PythonText.lower(whitespaceClean(basicClean(text)));
     }
 
     /** {@code re.findall(pat, text)}: the pre-tokens of already cleaned text. */

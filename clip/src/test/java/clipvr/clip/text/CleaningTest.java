@@ -25,6 +25,8 @@ class CleaningTest {
         assertEquals("caf\u00E3\u00A9 cr\u00E3\u00A8me", TextCleaner.clean("caf\u00C3\u00A9 cr\u00C3\u00A8me"));
         assertNotEquals("it's", TextCleaner.clean("it\u00E2\u20AC\u2122s"));
         assertEquals("\u00E3\u0192", TextCleaner.clean("\u00C3\u0083")); // C1 fixed alone, not decoded as UTF-8
+        // ftfy's heuristic also fires on legitimate text: it turns "×æ" (bytes D7 E6 in Latin-1) into Hebrew "׿"
+        assertEquals("\u00D7\u00E6", TextCleaner.clean("\u00D7\u00E6"));
     }
 
     @Test

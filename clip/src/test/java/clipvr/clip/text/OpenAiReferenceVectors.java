@@ -143,7 +143,10 @@ final class OpenAiReferenceVectors {
                     new int[] {518, 3712, 2866, 3240, 18911, 962, 518, 10753, 1929, 568, 893, 282, 847, 713, 592, 1331, 286}),
             new Case("a \u0130\u0307 b",
                     "a i\u0307\u0307 b",
-                    new int[] {320, 328, 136, 229, 16384, 321}));
+                    new int[] {320, 328, 136, 229, 16384, 321}),
+            new Case("K\u03A3`\u0947\311 A\u03A3&#8217;\uFE0Fb \u039F\u0394\u039F\u03A3\u2019 \u03A3\u0391\u03A3 x\u0345\u03A3",
+                    "k\u03C3`\u0947\351 a\u03C3'\uFE0Fb \u03BF\u03B4\u03BF\u03C2' \u03C3\u03B1\u03C2 x\u0345\u03C2",
+                    new int[] {74, 139, 481, 63, 25130, 4166, 64, 139, 481, 6, 1001, 321, 138, 123, 138, 112, 138, 123, 139, 480, 262, 139, 225, 138, 109, 139, 480, 343, 139, 480}));
 
     /** input, Python {@code html.unescape(input)}. */
     static final List<String[]> HTML_UNESCAPE = List.of(
