@@ -1,9 +1,6 @@
 package clipvr.clip.text;
 
-import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -58,7 +55,7 @@ public final class ClipTokenizer {
 
     /**
      * Text from ids ({@code SimpleTokenizer.decode}): concatenate the token strings, map the stand-ins back to
-     * bytes, decode UTF-8 (invalid sequences become U+FFFD) and turn every {@code </w>} into a space. So a decoded
+     * bytes, decode UTF-8 (each ill-formed piece becomes U+FFFD, as Python's {@code errors="replace"}) and turn every {@code </w>} into a space. So a decoded
      * text normally ends with a space, and special tokens come back as {@code <|startoftext|>} etc.
      *
      * @throws IllegalArgumentException for an id outside the vocabulary
@@ -77,18 +74,7 @@ public final class ClipTokenizer {
             if (b < 0) throw new IllegalArgumentException("vocabulary symbol char U+%04X is not a byte stand-in".formatted((int) symbols.charAt(i)));
             bytes[i] = (byte) b;
         }
-        return utf8WithReplacement(bytes).replace(BpeVocabulary.END_OF_WORD, " ");
-    }
-
-    private static String utf8WithReplacement(byte[] bytes) {
-        try {
-            return StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPLACE)
-                    .onUnmappableCharacter(CodingErrorAction.REPLACE)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
-        } catch (CharacterCodingException e) {
-            throw new IllegalStateException(e); // cannot happen with REPLACE
-        }
+        return Utf8.decode(bytes).replace(BpeVocabulary.END_OF_WORD, " ");
     }
 
     /** {@code tokenize(text, 77, false)}. */

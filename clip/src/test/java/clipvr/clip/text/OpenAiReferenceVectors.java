@@ -176,6 +176,8 @@ final class OpenAiReferenceVectors {
     /** ids, {@code SimpleTokenizer.decode(ids)}. */
     static final List<Object[]> DECODE = List.of(
             new Object[] {new int[] {320, 1125, 539, 320, 2368}, "a photo of a cat "},
+            new Object[] {new int[] {169, 122, 37006}, "\uFFFD\uFFFDkinky "},
+            new Object[] {new int[] {179, 126, 127}, "\uFFFD\uFFFD\uFFFD"},
             new Object[] {new int[] {49406, 320, 49407}, "<|startoftext|>a <|endoftext|>"},
             new Object[] {new int[] {127, 119, 75}, "\373l"},
             new Object[] {new int[] {127}, "\uFFFD"},
