@@ -1,0 +1,83 @@
+package clipvr.autograd.nn;
+
+import clipvr.autograd.Var;
+import clipvr.tensor.DType;
+import clipvr.tensor.Shape;
+import clipvr.tensor.Tensor;
+
+import java.util.random.RandomGenerator;
+
+/**
+ * Multi-head self-attention in PyTorch's {@code nn.MultiheadAttention} layout, batch first:
+ * in_proj_weight [3D, D] (rows: W_q, W_k, W_v), in_proj_bias [3D], out_proj.weight [D, D], out_proj.bias [D].
+ *
+ * <pre>
+ *   q, k, v = split(x·W_inᵀ + b_in)                 one GEMM on the packed weight
+ *   head_h  = softmax(q_h·k_hᵀ / √d_head + mask)·v_h  per head, d_head = D / heads
+ *   y       = concat_h(head_h)·W_outᵀ + b_out
+ * </pre>
+ * Init as PyTorch: in_proj_weight xavier_uniform, in_proj_bias 0, out_proj.weight Linear's default, out_proj.bias 0.
+ */
+public final class MultiheadAttention extends Module implements Layer {
+    public final int dim, heads, headDim;
+    private final Parameter inProjWeight, inProjBias;
+    private final Linear outProj;
+
+    public MultiheadAttention(int dim, int heads, boolean bias, DType dtype, RandomGenerator rng) {
+        if (heads <= 0 || dim % heads != 0)
+            throw new IllegalArgumentException("MultiheadAttention: dim " + dim + " is not divisible by " + heads + " heads");
+        this.dim = dim;
+        this.heads = heads;
+        this.headDim = dim / heads;
+        this.inProjWeight = param("in_proj_weight", Init.xavierUniform(dtype, rng, dim, 3 * dim, 3 * dim, dim));
+        this.inProjBias = bias ? param("in_proj_bias", Tensor.zeros(dtype, 3 * dim)) : null;
+        this.outProj = child("out_proj", new Linear(dim, dim, bias, dtype, rng));
+        if (bias) outProj.bias().data().fill(0.0);
+    }
+
+    public Parameter inProjWeight() { return inProjWeight; }
+    public Parameter inProjBias() { return inProjBias; }
+    public Linear outProj() { return outProj; }
+
+    /** Self-attention without a mask: x [B, T, D] → [B, T, D]. */
+    @Override public Var forward(Var x) { return forward(x, null); }
+
+    /**
+     * Self-attention: x [B, T, D], optional additive mask [T, T] (added to every head's scores, e.g.
+     * {@link #causalMask}) → [B, T, D].
+     */
+    public Var forward(Var x, Tensor mask) {
+        int[] s = x.shape();
+        if (s.length != 3 || s[2] != dim)
+            throw new IllegalArgumentException("MultiheadAttention(" + dim + "): expected [B, T, " + dim + "], got " + Shape.str(s));
+        int b = s[0], t = s[1], h = heads, hd = headDim;
+        if (mask != null && (mask.rank() != 2 || mask.size(0) != t || mask.size(1) != t))
+            throw new IllegalArgumentException("MultiheadAttention: mask " + Shape.str(mask.shape()) + " is not [" + t + ", " + t + "]");
+
+        Var qkv = x.reshape(b * t, dim).matmulT(inProjWeight.var());              // [B·T, 3D]
+        if (inProjBias != null) qkv = qkv.add(inProjBias.var());
+        Var q = heads(qkv.narrow(1, 0, dim), b, t);                                // [B, H, T, hd]
+        Var k = heads(qkv.narrow(1, dim, dim), b, t);                              // [B, H, T, hd]
+        Var v = heads(qkv.narrow(1, 2 * dim, dim), b, t);                          // [B, H, T, hd]
+
+        Var scores = q.matmulT(k).mul(1.0 / Math.sqrt(hd));                        // [B, H, T, T]
+        if (mask != null) scores = scores.add(Var.constant(mask.to(scores.dtype())));
+        Var att = scores.softmax(-1);                                              // [B, H, T, T], rows sum to 1
+        Var y = att.matmul(v);                                                     // [B, H, T, hd]
+        y = y.permute(0, 2, 1, 3).reshape(b * t, h * hd);                          // [B·T, D], heads concatenated
+        return outProj.forward(y).reshape(b, t, dim);                              // [B, T, D]
+    }
+
+    /** [B·T, D] → [B, H, T, hd]. */
+    private Var heads(Var z, int b, int t) {
+        return z.reshape(b, t, heads, headDim).permute(0, 2, 1, 3);
+    }
+
+    /** [T, T] additive causal mask: 0 on and below the diagonal, -inf above (position i sees j ≤ i). */
+    public static Tensor causalMask(DType dtype, int t) {
+        Tensor m = Tensor.zeros(dtype, t, t);
+        for (int i = 0; i < t; i++)
+            for (int j = i + 1; j < t; j++) m.set(Double.NEGATIVE_INFINITY, i, j);
+        return m;
+    }
+}
