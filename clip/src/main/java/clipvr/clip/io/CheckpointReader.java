@@ -35,6 +35,12 @@ public final class CheckpointReader {
     }
 
     public static Checkpoint read(Path path, ReadOptions options) {
+        if (Files.isDirectory(path)) {
+            Path index = shardIndex(path);
+            if (index != null) return readSharded(index, options);
+        } else if (path.getFileName().toString().endsWith(".index.json")) {
+            return readSharded(path, options);
+        }
         Path file = Files.isDirectory(path) ? pickFile(path) : path;
         try {
             return switch (detect(file)) {
@@ -47,6 +53,53 @@ public final class CheckpointReader {
         } catch (RuntimeException e) { // defensive: any other failure is still reported as a checkpoint error
             throw new CheckpointException(Reason.BAD_CONTENT, file, "cannot read checkpoint: " + e, e);
         }
+    }
+
+    /** HF sharded checkpoints: an index file, used only when no single-file checkpoint is present. */
+    private static Path shardIndex(Path dir) {
+        for (String name : DIRECTORY_PREFERENCE) if (Files.isRegularFile(dir.resolve(name))) return null;
+        for (String name : List.of("model.safetensors.index.json", "pytorch_model.bin.index.json")) {
+            Path p = dir.resolve(name);
+            if (Files.isRegularFile(p)) return p;
+        }
+        return null;
+    }
+
+    /**
+     * Reads an HF shard index ({@code {"weight_map": {tensor: shard file}}}) and merges the shards in index order.
+     * Every tensor must come from the shard the index names, and no tensor may appear twice.
+     */
+    public static Checkpoint readSharded(Path index, ReadOptions options) {
+        com.fasterxml.jackson.databind.JsonNode map;
+        try {
+            map = new com.fasterxml.jackson.databind.ObjectMapper().readTree(index.toFile()).get("weight_map");
+        } catch (IOException e) {
+            throw new CheckpointException(Reason.BAD_CONTENT, index, "cannot parse shard index: " + e.getMessage(), e);
+        }
+        if (map == null || !map.isObject()) throw new CheckpointException(Reason.BAD_CONTENT, index,
+                "shard index has no 'weight_map' object");
+        java.util.LinkedHashMap<String, List<String>> byShard = new java.util.LinkedHashMap<>();
+        map.fields().forEachRemaining(e -> byShard.computeIfAbsent(e.getValue().asText(), k -> new ArrayList<>()).add(e.getKey()));
+        java.util.LinkedHashMap<String, RawTensor> all = new java.util.LinkedHashMap<>();
+        List<String> notes = new ArrayList<>();
+        Checkpoint.Format format = null;
+        for (var shard : byShard.entrySet()) {
+            Path f = index.resolveSibling(shard.getKey());
+            if (!f.normalize().startsWith(index.getParent().normalize())) throw new CheckpointException(Reason.BAD_CONTENT,
+                    index, "shard path '" + shard.getKey() + "' leaves the checkpoint directory");
+            Checkpoint c = read(f, options);
+            format = c.format();
+            for (String name : shard.getValue()) {
+                RawTensor t = c.tensors().get(name);
+                if (t == null) throw new CheckpointException(Reason.BAD_CONTENT, f, "shard lacks tensor '" + name
+                        + "' that " + index.getFileName() + " assigns to it");
+                if (all.put(name, t) != null) throw new CheckpointException(Reason.BAD_CONTENT, index,
+                        "tensor '" + name + "' appears in two shards");
+            }
+            notes.add("shard " + shard.getKey() + ": " + shard.getValue().size() + " tensors");
+        }
+        if (format == null) throw new CheckpointException(Reason.BAD_CONTENT, index, "shard index is empty");
+        return new Checkpoint(index, format, all, java.util.Map.of(), notes, null);
     }
 
     /**
