@@ -1,0 +1,64 @@
+package clipvr.clip.model;
+
+import clipvr.autograd.Var;
+import clipvr.autograd.nn.Conv2d;
+import clipvr.autograd.nn.LayerNorm;
+import clipvr.autograd.nn.Module;
+import clipvr.autograd.nn.Parameter;
+import clipvr.autograd.ops.Select;
+import clipvr.clip.io.ClipConfig;
+import clipvr.tensor.DType;
+import clipvr.tensor.Shape;
+import clipvr.tensor.Tensor;
+import clipvr.tensor.ops.Windows;
+
+import java.util.List;
+import java.util.random.RandomGenerator;
+
+/**
+ * CLIP's image tower: patches by a bias-free strided conv, a class token, positional embeddings,
+ * ln_pre, the transformer, ln_post on the class token, and the projection to the joint space.
+ */
+public final class VisionTransformer extends Module {
+    public final int resolution, patch, width, outputDim;
+    private final Conv2d conv1;
+    private final Parameter classEmbedding, positionalEmbedding, proj;
+    private final LayerNorm lnPre, lnPost;
+    private final Transformer transformer;
+
+    public VisionTransformer(ClipConfig c, DType dtype, RandomGenerator rng) {
+        this.resolution = c.imageResolution();
+        this.patch = c.visionPatchSize();
+        this.width = c.visionWidth();
+        this.outputDim = c.embedDim();
+        int grid = resolution / patch;
+        this.conv1 = child("conv1", new Conv2d(3, width, new Windows.Geometry(patch, patch, patch, patch, 0, 0), false, dtype, rng));
+        double scale = Math.pow(width, -0.5);
+        this.classEmbedding = param("class_embedding", Tensor.randn(dtype, rng, width).mul(scale));
+        this.positionalEmbedding = param("positional_embedding", Tensor.randn(dtype, rng, grid * grid + 1, width).mul(scale));
+        this.lnPre = child("ln_pre", new LayerNorm(width, c.layerNormEps(), dtype));
+        this.transformer = child("transformer", new Transformer(width, c.visionLayers(), c.visionHeads(), c.visionMlpWidth(),
+                c.activation(), c.layerNormEps(), dtype, rng));
+        this.lnPost = child("ln_post", new LayerNorm(width, c.layerNormEps(), dtype));
+        this.proj = param("proj", Tensor.randn(dtype, rng, width, outputDim).mul(scale));
+    }
+
+    public Transformer transformer() { return transformer; }
+
+    /** pixels [B, 3, R, R] (CLIP-normalised) → image features [B, E] (not L2-normalised). */
+    public Var forward(Var pixels) {
+        int[] s = pixels.shape();
+        if (s.length != 4 || s[1] != 3 || s[2] != resolution || s[3] != resolution)
+            throw new IllegalArgumentException("encodeImage: expected pixels [B, 3, " + resolution + ", " + resolution + "], got " + Shape.str(s));
+        int b = s[0], g = resolution / patch;
+        Var x = conv1.forward(pixels);                                         // [B, width, grid, grid]
+        x = x.reshape(b, width, g * g).permute(0, 2, 1);                       // [B, grid², width]
+        Var cls = classEmbedding.var().reshape(1, 1, width).expand(b, 1, width); // [B, 1, width]
+        x = Select.cat(List.of(cls, x), 1);                                    // [B, grid² + 1, width]
+        x = x.add(positionalEmbedding.var());
+        x = lnPre.forward(x);
+        x = transformer.forward(x, null);                                      // [B, grid² + 1, width]
+        x = lnPost.forward(x.select(1, 0));                                    // [B, width], the class token
+        return x.matmul(proj.var());                                           // [B, E]
+    }
+}
