@@ -1,0 +1,63 @@
+package clipvr.autograd.ops;
+
+import clipvr.autograd.Var;
+import net.jqwik.api.*;
+
+import java.util.function.UnaryOperator;
+
+import static clipvr.autograd.Generators.*;
+
+/**
+ * Gradient properties of the elementwise functions in {@link Activations} on random shapes (rank 0
+ * to 4, size-1 axes included). Inputs stay inside each function's smooth domain by construction:
+ * log and sqrt see x ∈ [0.2, 3]; abs and relu see |x| ≥ 0.05 (their kink is at 0; by convention
+ * d|x|/dx = sign(x) = 0 at 0 and relu'(0) = 0, like PyTorch).
+ */
+class ActivationsPropertiesTest {
+
+    @Provide Arbitrary<int[]> shapes() { return clipvr.autograd.Generators.shapes(0, 4, 4, 60); }
+    @Provide Arbitrary<Long> seeds() { return clipvr.autograd.Generators.seeds(); }
+
+    private static void check(String name, UnaryOperator<Var> f, clipvr.tensor.Tensor x) {
+        assertGrad(name, v -> f.apply(v.getFirst()), x);
+    }
+
+    @Property(tries = 15, seed = "201")
+    void exp(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("exp", Activations::exp, uniform(seed, -2, 2, s)); }
+
+    @Property(tries = 15, seed = "202")
+    void log(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("log", Activations::log, uniform(seed, 0.2, 3, s)); }
+
+    @Property(tries = 15, seed = "203")
+    void sqrt(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("sqrt", Activations::sqrt, uniform(seed, 0.2, 3, s)); }
+
+    @Property(tries = 15, seed = "204")
+    void abs(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("abs", Activations::abs, awayFromZero(seed, 0.05, 2, s)); }
+
+    @Property(tries = 15, seed = "205")
+    void tanh(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("tanh", Activations::tanh, uniform(seed, -3, 3, s)); }
+
+    @Property(tries = 15, seed = "206")
+    void sigmoid(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("sigmoid", Activations::sigmoid, uniform(seed, -4, 4, s)); }
+
+    @Property(tries = 15, seed = "207")
+    void relu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("relu", Activations::relu, awayFromZero(seed, 0.05, 2, s)); }
+
+    /** GELU (erf form) is smooth everywhere; the range covers both branches of the erf implementation (|x/√2| < 2 and ≥ 2). */
+    @Property(tries = 15, seed = "208")
+    void gelu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("gelu", Activations::gelu, uniform(seed, -5, 5, s)); }
+
+    @Property(tries = 15, seed = "209")
+    void quickGelu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("quickGelu", Activations::quickGelu, uniform(seed, -5, 5, s)); }
+
+    /** The relu and abs conventions at the kink itself: derivative 0 at exactly 0. */
+    @Example
+    void kinkConventions() {
+        clipvr.tensor.Tensor z = clipvr.tensor.Tensor.zeros(clipvr.tensor.DType.F64, 3);
+        for (UnaryOperator<Var> f : java.util.List.<UnaryOperator<Var>>of(Activations::relu, Activations::abs)) {
+            Var x = Var.param(z.copy());
+            f.apply(x).sum().backward();
+            org.junit.jupiter.api.Assertions.assertArrayEquals(new double[]{0, 0, 0}, x.grad().toDoubleArray());
+        }
+    }
+}
