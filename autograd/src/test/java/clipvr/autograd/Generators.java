@@ -112,6 +112,38 @@ public final class Generators {
         });
     }
 
+    // ------------------------------------------------------------------ strided layouts
+
+    /**
+     * How a logical operand reaches an op: {@code stored} is the shape GradCheck perturbs, and
+     * {@code toLogical} turns it into the logical shape by a view (permute, maybe after a narrow that
+     * leaves an offset and a gap). GradCheck copies its inputs to contiguous tensors, so strided
+     * operands must be made inside the checked function; the gradient then also flows through the view.
+     */
+    public record Layout(int[] stored, java.util.function.UnaryOperator<Var> toLogical, String name) {
+        public Var apply(Var v) { return toLogical.apply(v); }
+        @Override public String toString() { return name; }
+    }
+
+    /** Contiguous one time in three (and always for rank < 2), otherwise a random permuted, possibly narrowed, view. */
+    public static Layout layout(int[] logical, long seed) {
+        SplittableRandom r = new SplittableRandom(seed ^ 0x5DEECE66DL);
+        int n = logical.length;
+        if (n < 2 || r.nextInt(3) == 0) return new Layout(logical.clone(), v -> v, "contiguous");
+        int[] q = new int[n];
+        for (int i = 0; i < n; i++) q[i] = i;
+        for (int i = n - 1; i > 0; i--) { int j = r.nextInt(i + 1); int t = q[i]; q[i] = q[j]; q[j] = t; }
+        if (Arrays.equals(q, java.util.stream.IntStream.range(0, n).toArray())) { int t = q[0]; q[0] = q[n - 1]; q[n - 1] = t; }
+        int[] permuted = new int[n];
+        for (int i = 0; i < n; i++) permuted[q[i]] = logical[i];       // logical[i] = permuted[q[i]]
+        boolean narrowed = r.nextBoolean();
+        int[] stored = permuted.clone();
+        if (narrowed) stored[0] += 1;                                    // one extra slice, cut off by narrow(0, 1, ·)
+        int keep = permuted[0];
+        String name = "permute" + Arrays.toString(q) + (narrowed ? " of narrow(0, 1, " + keep + ")" : "");
+        return new Layout(stored, v -> (narrowed ? v.narrow(0, 1, keep) : v).permute(q), name);
+    }
+
     // ------------------------------------------------------------------ the check
 
     public static final GradCheck.Options OPTIONS = GradCheck.Options.DEFAULT;

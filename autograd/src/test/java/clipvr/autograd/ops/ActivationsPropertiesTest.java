@@ -18,37 +18,40 @@ class ActivationsPropertiesTest {
     @Provide Arbitrary<int[]> shapes() { return clipvr.autograd.Generators.shapes(0, 4, 4, 60); }
     @Provide Arbitrary<Long> seeds() { return clipvr.autograd.Generators.seeds(); }
 
-    private static void check(String name, UnaryOperator<Var> f, clipvr.tensor.Tensor x) {
-        assertGrad(name, v -> f.apply(v.getFirst()), x);
+    /** Checks f on a tensor of logical shape s made by {@code values}, reaching f contiguous or as a strided view. */
+    private static void check(String name, UnaryOperator<Var> f, int[] s, long seed,
+                              java.util.function.Function<int[], clipvr.tensor.Tensor> values) {
+        Layout l = layout(s, seed);
+        assertGrad(name + " on " + l, v -> f.apply(l.apply(v.getFirst())), values.apply(l.stored()));
     }
 
     @Property(tries = 15, seed = "201")
-    void exp(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("exp", Activations::exp, uniform(seed, -2, 2, s)); }
+    void exp(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("exp", Activations::exp, s, seed, sh -> uniform(seed, -2, 2, sh)); }
 
     @Property(tries = 15, seed = "202")
-    void log(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("log", Activations::log, uniform(seed, 0.2, 3, s)); }
+    void log(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("log", Activations::log, s, seed, sh -> uniform(seed, 0.2, 3, sh)); }
 
     @Property(tries = 15, seed = "203")
-    void sqrt(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("sqrt", Activations::sqrt, uniform(seed, 0.2, 3, s)); }
+    void sqrt(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("sqrt", Activations::sqrt, s, seed, sh -> uniform(seed, 0.2, 3, sh)); }
 
     @Property(tries = 15, seed = "204")
-    void abs(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("abs", Activations::abs, awayFromZero(seed, 0.05, 2, s)); }
+    void abs(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("abs", Activations::abs, s, seed, sh -> awayFromZero(seed, 0.05, 2, sh)); }
 
     @Property(tries = 15, seed = "205")
-    void tanh(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("tanh", Activations::tanh, uniform(seed, -3, 3, s)); }
+    void tanh(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("tanh", Activations::tanh, s, seed, sh -> uniform(seed, -3, 3, sh)); }
 
     @Property(tries = 15, seed = "206")
-    void sigmoid(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("sigmoid", Activations::sigmoid, uniform(seed, -4, 4, s)); }
+    void sigmoid(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("sigmoid", Activations::sigmoid, s, seed, sh -> uniform(seed, -4, 4, sh)); }
 
     @Property(tries = 15, seed = "207")
-    void relu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("relu", Activations::relu, awayFromZero(seed, 0.05, 2, s)); }
+    void relu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("relu", Activations::relu, s, seed, sh -> awayFromZero(seed, 0.05, 2, sh)); }
 
     /** GELU (erf form) is smooth everywhere; the range covers both branches of the erf implementation (|x/√2| < 2 and ≥ 2). */
     @Property(tries = 15, seed = "208")
-    void gelu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("gelu", Activations::gelu, uniform(seed, -5, 5, s)); }
+    void gelu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("gelu", Activations::gelu, s, seed, sh -> uniform(seed, -5, 5, sh)); }
 
     @Property(tries = 15, seed = "209")
-    void quickGelu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("quickGelu", Activations::quickGelu, uniform(seed, -5, 5, s)); }
+    void quickGelu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("quickGelu", Activations::quickGelu, s, seed, sh -> uniform(seed, -5, 5, sh)); }
 
     /** The relu and abs conventions at the kink itself: derivative 0 at exactly 0. */
     @Example

@@ -20,27 +20,31 @@ class ArithmeticPropertiesTest {
 
     @Property(tries = 40, seed = "101")
     void add(@ForAll("pairs") int[][] s, @ForAll("seeds") long seed, @ForAll("masks2") boolean[] wrt) {
-        assertGrad("add", v -> Arithmetic.add(v.get(0), v.get(1)), wrt,
-                uniform(seed, -2, 2, s[0]), uniform(seed + 1, -2, 2, s[1]));
+        Layout la = layout(s[0], seed), lb = layout(s[1], seed + 1);
+        assertGrad("add " + la + ", " + lb, v -> Arithmetic.add(la.apply(v.get(0)), lb.apply(v.get(1))), wrt,
+                uniform(seed, -2, 2, la.stored()), uniform(seed + 1, -2, 2, lb.stored()));
     }
 
     @Property(tries = 40, seed = "102")
     void sub(@ForAll("pairs") int[][] s, @ForAll("seeds") long seed, @ForAll("masks2") boolean[] wrt) {
-        assertGrad("sub", v -> Arithmetic.sub(v.get(0), v.get(1)), wrt,
-                uniform(seed, -2, 2, s[0]), uniform(seed + 1, -2, 2, s[1]));
+        Layout la = layout(s[0], seed), lb = layout(s[1], seed + 1);
+        assertGrad("sub " + la + ", " + lb, v -> Arithmetic.sub(la.apply(v.get(0)), lb.apply(v.get(1))), wrt,
+                uniform(seed, -2, 2, la.stored()), uniform(seed + 1, -2, 2, lb.stored()));
     }
 
     @Property(tries = 40, seed = "103")
     void mul(@ForAll("pairs") int[][] s, @ForAll("seeds") long seed, @ForAll("masks2") boolean[] wrt) {
-        assertGrad("mul", v -> Arithmetic.mul(v.get(0), v.get(1)), wrt,
-                uniform(seed, -2, 2, s[0]), uniform(seed + 1, -2, 2, s[1]));
+        Layout la = layout(s[0], seed), lb = layout(s[1], seed + 1);
+        assertGrad("mul " + la + ", " + lb, v -> Arithmetic.mul(la.apply(v.get(0)), lb.apply(v.get(1))), wrt,
+                uniform(seed, -2, 2, la.stored()), uniform(seed + 1, -2, 2, lb.stored()));
     }
 
     /** The denominator is kept at |b| ≥ 0.3 (1/b has a pole at 0). */
     @Property(tries = 40, seed = "104")
     void div(@ForAll("pairs") int[][] s, @ForAll("seeds") long seed, @ForAll("masks2") boolean[] wrt) {
-        assertGrad("div", v -> Arithmetic.div(v.get(0), v.get(1)), wrt,
-                uniform(seed, -2, 2, s[0]), awayFromZero(seed + 1, 0.3, 2, s[1]));
+        Layout la = layout(s[0], seed), lb = layout(s[1], seed + 1);
+        assertGrad("div " + la + ", " + lb, v -> Arithmetic.div(la.apply(v.get(0)), lb.apply(v.get(1))), wrt,
+                uniform(seed, -2, 2, la.stored()), awayFromZero(seed + 1, 0.3, 2, lb.stored()));
     }
 
     @Property(tries = 20, seed = "105")
@@ -78,13 +82,21 @@ class ArithmeticPropertiesTest {
                 avoiding(seed, -2.5, 2.5, new double[]{lo, hi}, 0.05, s));
     }
 
-    /** where with a constant 0/1 mask broadcast against both branches. */
+    /** where with a constant 0/1 mask broadcast against both branches (and sometimes wider than both). */
     @Property(tries = 40, seed = "109")
     void where(@ForAll("pairs") int[][] s, @ForAll("seeds") long seed, @ForAll("masks2") boolean[] wrt) {
         // the mask takes the shape of one operand with some axes collapsed to 1: all three broadcast
         int[] ms = s[seed % 2 == 0 ? 0 : 1].clone();
         java.util.SplittableRandom r = new java.util.SplittableRandom(seed);
         for (int d = 0; d < ms.length; d++) if (r.nextInt(3) == 0) ms[d] = 1;
+        if (r.nextInt(3) == 0) {                           // sometimes the mask alone adds a leading axis
+            int rank = Math.max(s[0].length, s[1].length);   // [2, 1.., ms...] of rank max + 1
+            int[] wider = new int[rank + 1];
+            java.util.Arrays.fill(wider, 1);
+            wider[0] = 2;
+            System.arraycopy(ms, 0, wider, rank + 1 - ms.length, ms.length);
+            ms = wider;
+        }
         Tensor cond = uniform(seed + 7, 0, 1, ms);
         for (int i = 0; i < cond.numel(); i++) cond.setFlat(i, cond.getFlat(i) < 0.5 ? 0 : 1);
         assertGrad("where", v -> Arithmetic.where(cond, v.get(0), v.get(1)), wrt,

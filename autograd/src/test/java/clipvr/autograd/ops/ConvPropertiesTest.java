@@ -37,8 +37,9 @@ class ConvPropertiesTest {
         int o = 1 + r.nextInt(3);
         boolean[] wrt = {r.nextInt(4) != 0, r.nextInt(4) != 0, withBias && r.nextBoolean()};
         if (!wrt[0] && !wrt[1] && !wrt[2]) wrt[0] = true;
-        Tensor x = uniform(seed, -1, 1, xs), w = uniform(seed + 1, -1, 1, o, xs[1], g.kh(), g.kw()), b = uniform(seed + 2, -1, 1, o);
-        assertGrad("conv2d " + g, v -> Conv.conv2d(v.get(0), v.get(1), withBias ? v.get(2) : null, g), wrt, x, w, b);
+        Layout lx = layout(xs, seed + 17), lw = layout(new int[]{o, xs[1], g.kh(), g.kw()}, seed + 18);
+        Tensor x = uniform(seed, -1, 1, lx.stored()), w = uniform(seed + 1, -1, 1, lw.stored()), b = uniform(seed + 2, -1, 1, o);
+        assertGrad("conv2d " + g + " x " + lx + " w " + lw, v -> Conv.conv2d(lx.apply(v.get(0)), lw.apply(v.get(1)), withBias ? v.get(2) : null, g), wrt, x, w, b);
     }
 
     /** conv2d forward agrees with the direct (naive) convolution. */
@@ -63,7 +64,8 @@ class ConvPropertiesTest {
         SplittableRandom r = new SplittableRandom(seed);
         int[] xs = input(r, 1);
         Windows.Geometry g = geometry(r, xs[2], xs[3]);
-        assertGrad("maxPool2d " + g, v -> Conv.maxPool2d(v.getFirst(), g), distinct(seed, xs));
+        Layout lx = layout(xs, seed + 17);
+        assertGrad("maxPool2d " + g + " on " + lx, v -> Conv.maxPool2d(lx.apply(v.getFirst()), g), distinct(seed, lx.stored()));
     }
 
     @Property(tries = 30, seed = "804")
@@ -71,7 +73,8 @@ class ConvPropertiesTest {
         SplittableRandom r = new SplittableRandom(seed);
         int[] xs = input(r, 1);
         Windows.Geometry g = geometry(r, xs[2], xs[3]);
-        assertGrad("avgPool2d " + g, v -> Conv.avgPool2d(v.getFirst(), g), uniform(seed, -2, 2, xs));
+        Layout lx = layout(xs, seed + 17);
+        assertGrad("avgPool2d " + g + " on " + lx, v -> Conv.avgPool2d(lx.apply(v.getFirst()), g), uniform(seed, -2, 2, lx.stored()));
     }
 
     /**
@@ -90,10 +93,11 @@ class ConvPropertiesTest {
         Tensor runVar = training ? null : uniform(seed + 4, 0.5, 2, c);
         boolean[] wrt = {true, withWeight && r.nextBoolean(), withBias && r.nextBoolean()};
         if ((wrt[1] || wrt[2]) && r.nextInt(3) == 0) wrt[0] = false;
-        assertGrad("batchNorm2d(training=" + training + ", weight=" + withWeight + ", bias=" + withBias + ")",
-                v -> Conv.batchNorm2d(v.get(0), runMean, runVar, withWeight ? v.get(1) : null, withBias ? v.get(2) : null,
+        Layout lx = layout(xs, seed + 17);
+        assertGrad("batchNorm2d(training=" + training + ", weight=" + withWeight + ", bias=" + withBias + ") on " + lx,
+                v -> Conv.batchNorm2d(lx.apply(v.get(0)), runMean, runVar, withWeight ? v.get(1) : null, withBias ? v.get(2) : null,
                         training, 0.1, 1e-5),
-                wrt, uniform(seed, -2, 2, xs), uniform(seed + 1, 0.5, 1.5, c), uniform(seed + 2, -1, 1, c));
+                wrt, uniform(seed, -2, 2, lx.stored()), uniform(seed + 1, 0.5, 1.5, c), uniform(seed + 2, -1, 1, c));
     }
 
     /** Training with running statistics: the gradient is the same, and the running buffers move toward the batch statistics. */
@@ -116,7 +120,8 @@ class ConvPropertiesTest {
         xs[rank - 2] = 1 + r.nextInt(5);
         xs[rank - 1] = 1 + r.nextInt(5);
         int ho = 1 + r.nextInt(7), wo = 1 + r.nextInt(7);
-        assertGrad("interpolate " + mode + " " + xs[rank - 2] + "x" + xs[rank - 1] + " -> " + ho + "x" + wo,
-                v -> Conv.interpolate(v.getFirst(), ho, wo, mode), uniform(seed, -2, 2, xs));
+        Layout lx = layout(xs, seed + 17);
+        assertGrad("interpolate " + mode + " " + xs[rank - 2] + "x" + xs[rank - 1] + " -> " + ho + "x" + wo + " on " + lx,
+                v -> Conv.interpolate(lx.apply(v.getFirst()), ho, wo, mode), uniform(seed, -2, 2, lx.stored()));
     }
 }

@@ -16,13 +16,15 @@ class NormsPropertiesTest {
     @Property(tries = 30, seed = "401")
     void softmax(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         int axis = new SplittableRandom(seed).nextInt(-s.length, s.length);
-        assertGrad("softmax(" + axis + ")", v -> Norms.softmax(v.getFirst(), axis), uniform(seed, -3, 3, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": softmax(" + axis + ")", v -> Norms.softmax(lx.apply(v.getFirst()), axis), uniform(seed, -3, 3, lx.stored()));
     }
 
     @Property(tries = 30, seed = "402")
     void logSoftmax(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         int axis = new SplittableRandom(seed).nextInt(-s.length, s.length);
-        assertGrad("logSoftmax(" + axis + ")", v -> Norms.logSoftmax(v.getFirst(), axis), uniform(seed, -3, 3, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": logSoftmax(" + axis + ")", v -> Norms.logSoftmax(lx.apply(v.getFirst()), axis), uniform(seed, -3, 3, lx.stored()));
     }
 
     /**
@@ -38,9 +40,10 @@ class NormsPropertiesTest {
         SplittableRandom r = new SplittableRandom(seed);
         boolean[] wrt = {true, withWeight && r.nextBoolean(), withBias && r.nextBoolean()};
         if (r.nextInt(3) == 0 && (wrt[1] || wrt[2])) wrt[0] = false;   // sometimes: gradient only for the parameters
-        clipvr.tensor.Tensor x = uniform(seed, -2, 2, s);
+        Layout lx = layout(s, seed + 17);
+        clipvr.tensor.Tensor x = uniform(seed, -2, 2, lx.stored());
         clipvr.tensor.Tensor w = uniform(seed + 1, 0.5, 1.5, d), b = uniform(seed + 2, -1, 1, d);
-        assertGrad("layerNorm(weight=" + withWeight + ", bias=" + withBias + ")", v -> Norms.layerNorm(v.get(0),
+        assertGrad("layerNorm(weight=" + withWeight + ", bias=" + withBias + ") on " + lx, v -> Norms.layerNorm(lx.apply(v.get(0)),
                         withWeight ? v.get(1) : null, withBias ? v.get(2) : null, 1e-5),
                 wrt, x, w, b);
     }

@@ -26,13 +26,15 @@ class ReducePropertiesTest {
     @Property(tries = 30, seed = "301")
     void sum(@ForAll("shapes") int[] s, @ForAll("seeds") long seed, @ForAll boolean keepdim) {
         int[] axes = axesFor(s.length, seed);
-        assertGrad("sum" + java.util.Arrays.toString(axes), v -> Reduce.sum(v.getFirst(), axes, keepdim), uniform(seed, -2, 2, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": sum" + java.util.Arrays.toString(axes), v -> Reduce.sum(lx.apply(v.getFirst()), axes, keepdim), uniform(seed, -2, 2, lx.stored()));
     }
 
     @Property(tries = 30, seed = "302")
     void mean(@ForAll("shapes") int[] s, @ForAll("seeds") long seed, @ForAll boolean keepdim) {
         int[] axes = axesFor(s.length, seed);
-        assertGrad("mean" + java.util.Arrays.toString(axes), v -> Reduce.mean(v.getFirst(), axes, keepdim), uniform(seed, -2, 2, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": mean" + java.util.Arrays.toString(axes), v -> Reduce.mean(lx.apply(v.getFirst()), axes, keepdim), uniform(seed, -2, 2, lx.stored()));
     }
 
     /**
@@ -43,7 +45,8 @@ class ReducePropertiesTest {
     @Property(tries = 30, seed = "303")
     void max(@ForAll("shapes") int[] s, @ForAll("seeds") long seed, @ForAll boolean keepdim) {
         int axis = new SplittableRandom(seed).nextInt(-s.length, s.length);
-        assertGrad("max(" + axis + ")", v -> Reduce.max(v.getFirst(), axis, keepdim), distinct(seed, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": max(" + axis + ")", v -> Reduce.max(lx.apply(v.getFirst()), axis, keepdim), distinct(seed, lx.stored()));
     }
 
     /** var needs at least 2 reduced elements when unbiased (n - 1 > 0); shapes where that fails are skipped. */
@@ -54,6 +57,7 @@ class ReducePropertiesTest {
         if (axes == null) n = clipvr.tensor.Shape.numel(s);
         else for (int a : axes) n *= s[a < 0 ? a + s.length : a];
         Assume.that(n >= 2);
-        assertGrad("var" + java.util.Arrays.toString(axes), v -> Reduce.var(v.getFirst(), axes, unbiased, keepdim), uniform(seed, -2, 2, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": var" + java.util.Arrays.toString(axes), v -> Reduce.var(lx.apply(v.getFirst()), axes, unbiased, keepdim), uniform(seed, -2, 2, lx.stored()));
     }
 }

@@ -53,8 +53,9 @@ class SelectPropertiesTest {
         int[] before = new int[s.length], after = new int[s.length];
         for (int d = 0; d < s.length; d++) { before[d] = r.nextInt(3); after[d] = r.nextInt(3); }
         double value = r.nextDouble(-1, 1);
-        assertGrad("pad " + Arrays.toString(before) + " " + Arrays.toString(after),
-                v -> Select.pad(v.getFirst(), before, after, value), uniform(seed, -2, 2, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": pad " + Arrays.toString(before) + " " + Arrays.toString(after),
+                v -> Select.pad(lx.apply(v.getFirst()), before, after, value), uniform(seed, -2, 2, lx.stored()));
     }
 
     /** Random indices along a random axis, always with at least one repeat (whose gradients must add up). */
@@ -65,8 +66,9 @@ class SelectPropertiesTest {
         int[] index = new int[2 + r.nextInt(4)];
         for (int i = 0; i < index.length; i++) index[i] = r.nextInt(n);
         index[index.length - 1] = index[0];                      // a repeat by construction
-        assertGrad("indexSelect(" + axis + ", " + Arrays.toString(index) + ")",
-                v -> Select.indexSelect(v.getFirst(), axis, index), uniform(seed, -2, 2, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": indexSelect(" + axis + ", " + Arrays.toString(index) + ")",
+                v -> Select.indexSelect(lx.apply(v.getFirst()), axis, index), uniform(seed, -2, 2, lx.stored()));
     }
 
     /** embedding weight [V, D] looked up at ids of rank 1 or 2 with repeats. */
@@ -92,8 +94,9 @@ class SelectPropertiesTest {
         for (int d = 0; d < s.length; d++) is[d] = d == a ? 1 + r.nextInt(4) : 1 + r.nextInt(s[d]);
         int[] index = new int[clipvr.tensor.Shape.numel(is)];
         for (int i = 0; i < index.length; i++) index[i] = r.nextInt(s[a]);
-        assertGrad("gather(" + axis + ") index " + Arrays.toString(is), v -> Select.gather(v.getFirst(), axis, index, is),
-                uniform(seed, -2, 2, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": gather(" + axis + ") index " + Arrays.toString(is), v -> Select.gather(lx.apply(v.getFirst()), axis, index, is),
+                uniform(seed, -2, 2, lx.stored()));
     }
 
     /**
@@ -105,8 +108,9 @@ class SelectPropertiesTest {
         SplittableRandom r = new SplittableRandom(seed);
         int axis = r.nextInt(-s.length, s.length), n = s[axis < 0 ? axis + s.length : axis];
         int k = 1 + r.nextInt(n);
-        assertGrad("topk(k=" + k + ", axis=" + axis + ", largest=" + largest + ")",
-                v -> Select.topk(v.getFirst(), k, axis, largest), distinct(seed, s));
+        Layout lx = layout(s, seed + 17);
+        assertGrad("on " + lx + ": topk(k=" + k + ", axis=" + axis + ", largest=" + largest + ")",
+                v -> Select.topk(lx.apply(v.getFirst()), k, axis, largest), distinct(seed, lx.stored()));
     }
 
     /** topk's values are the sorted extremes (so the gradient above is routed to the right elements). */
