@@ -174,6 +174,26 @@ class GraphBehaviourTest {
         assertNull(bias.grad());
     }
 
+    /**
+     * A leaf's gradient is its own contiguous tensor: not a broadcast view of the upstream gradient and
+     * not shared with another leaf, so optimisers and gradient clipping may update it in place.
+     */
+    @Test
+    void leafGradientsAreOwnedAndContiguous() {
+        Var a = Var.param(uniform(1, -1, 1, 2, 3)), b = Var.param(uniform(2, -1, 1, 2, 3));
+        a.add(b).sum().backward();                 // both receive the same upstream g, broadcast from a scalar
+        assertNotSame(a.grad(), b.grad());
+        assertTrue(a.grad().isContiguous() && b.grad().isContiguous());
+        a.grad().mulInPlace(0.5);                  // in-place clipping of one gradient...
+        assertArrayEquals(new double[]{0.5, 0.5, 0.5, 0.5, 0.5, 0.5}, a.grad().toDoubleArray());
+        assertArrayEquals(new double[]{1, 1, 1, 1, 1, 1}, b.grad().toDoubleArray());   // ...leaves the other alone
+        Tensor seed = Tensor.ones(DType.F64, 2, 3);
+        Var c = Var.param(uniform(3, -1, 1, 2, 3));
+        c.backward(seed);
+        c.grad().mulInPlace(3.0);
+        assertEquals(1.0, seed.getFlat(0), 0.0, "the caller's seed must not be modified");
+    }
+
     /** detach cuts the graph. */
     @Test
     void detachStopsGradient() {
