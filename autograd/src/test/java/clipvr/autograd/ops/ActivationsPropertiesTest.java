@@ -25,32 +25,32 @@ class ActivationsPropertiesTest {
         assertGrad(name + " on " + l, v -> f.apply(l.apply(v.getFirst())), values.apply(l.stored()));
     }
 
-    @Property(tries = 15, seed = "201")
+    @Property(tries = 40, seed = "201")
     void exp(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("exp", Activations::exp, s, seed, sh -> uniform(seed, -2, 2, sh)); }
 
-    @Property(tries = 15, seed = "202")
+    @Property(tries = 40, seed = "202")
     void log(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("log", Activations::log, s, seed, sh -> uniform(seed, 0.2, 3, sh)); }
 
-    @Property(tries = 15, seed = "203")
+    @Property(tries = 40, seed = "203")
     void sqrt(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("sqrt", Activations::sqrt, s, seed, sh -> uniform(seed, 0.2, 3, sh)); }
 
-    @Property(tries = 15, seed = "204")
+    @Property(tries = 40, seed = "204")
     void abs(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("abs", Activations::abs, s, seed, sh -> awayFromZero(seed, 0.05, 2, sh)); }
 
-    @Property(tries = 15, seed = "205")
+    @Property(tries = 40, seed = "205")
     void tanh(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("tanh", Activations::tanh, s, seed, sh -> uniform(seed, -3, 3, sh)); }
 
-    @Property(tries = 15, seed = "206")
+    @Property(tries = 40, seed = "206")
     void sigmoid(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("sigmoid", Activations::sigmoid, s, seed, sh -> uniform(seed, -4, 4, sh)); }
 
-    @Property(tries = 15, seed = "207")
+    @Property(tries = 40, seed = "207")
     void relu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("relu", Activations::relu, s, seed, sh -> awayFromZero(seed, 0.05, 2, sh)); }
 
     /** GELU (erf form) is smooth everywhere; the range covers both branches of the erf implementation (|x/√2| < 2 and ≥ 2). */
-    @Property(tries = 15, seed = "208")
+    @Property(tries = 40, seed = "208")
     void gelu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("gelu", Activations::gelu, s, seed, sh -> uniform(seed, -5, 5, sh)); }
 
-    @Property(tries = 15, seed = "209")
+    @Property(tries = 40, seed = "209")
     void quickGelu(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) { check("quickGelu", Activations::quickGelu, s, seed, sh -> uniform(seed, -5, 5, sh)); }
 
     /** The relu and abs conventions at the kink itself: derivative 0 at exactly 0. */

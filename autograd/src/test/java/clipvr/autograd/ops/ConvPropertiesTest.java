@@ -29,7 +29,7 @@ class ConvPropertiesTest {
     }
 
     /** conv2d w.r.t. input, weight and bias (bias present or absent; a random subset requiring grad). */
-    @Property(tries = 30, seed = "801")
+    @Property(tries = 60, seed = "801")
     void conv2d(@ForAll("seeds") long seed, @ForAll boolean withBias) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] xs = input(r, 2);
@@ -43,7 +43,7 @@ class ConvPropertiesTest {
     }
 
     /** conv2d forward agrees with the direct (naive) convolution. */
-    @Property(tries = 30, seed = "802")
+    @Property(tries = 60, seed = "802")
     void conv2dForwardMatchesDirect(@ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] xs = input(r, 2);
@@ -59,7 +59,7 @@ class ConvPropertiesTest {
      * max pooling is differentiable only without ties inside a window: all input values are distinct
      * (≥ 0.08 apart). Padding is -inf and at most kernel/2, so every window holds a real maximum.
      */
-    @Property(tries = 30, seed = "803")
+    @Property(tries = 60, seed = "803")
     void maxPool2d(@ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] xs = input(r, 1);
@@ -68,7 +68,7 @@ class ConvPropertiesTest {
         assertGrad("maxPool2d " + g + " on " + lx, v -> Conv.maxPool2d(lx.apply(v.getFirst()), g), distinct(seed, lx.stored()));
     }
 
-    @Property(tries = 30, seed = "804")
+    @Property(tries = 60, seed = "804")
     void avgPool2d(@ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] xs = input(r, 1);
@@ -83,7 +83,7 @@ class ConvPropertiesTest {
      * Training needs N·H·W ≥ 2 values per channel. Training mode is checked without running statistics
      * (with them every GradCheck evaluation would update them in place; the output does not depend on them).
      */
-    @Property(tries = 40, seed = "805")
+    @Property(tries = 80, seed = "805")
     void batchNorm2d(@ForAll("seeds") long seed, @ForAll boolean training, @ForAll boolean withWeight, @ForAll boolean withBias) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] xs = {1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(3), 1 + r.nextInt(3)};
@@ -111,7 +111,7 @@ class ConvPropertiesTest {
     }
 
     /** Resizing nearest/bilinear/bicubic, up and down (and mixed), over inputs of rank 2–4. */
-    @Property(tries = 40, seed = "806")
+    @Property(tries = 80, seed = "806")
     void interpolate(@ForAll("seeds") long seed, @ForAll Resampling.Mode mode) {
         SplittableRandom r = new SplittableRandom(seed);
         int rank = 2 + r.nextInt(3);

@@ -13,14 +13,14 @@ class NormsPropertiesTest {
     @Provide Arbitrary<int[]> shapes() { return clipvr.autograd.Generators.shapes(1, 4, 5, 60); }
     @Provide Arbitrary<Long> seeds() { return clipvr.autograd.Generators.seeds(); }
 
-    @Property(tries = 30, seed = "401")
+    @Property(tries = 60, seed = "401")
     void softmax(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         int axis = new SplittableRandom(seed).nextInt(-s.length, s.length);
         Layout lx = layout(s, seed + 17);
         assertGrad("on " + lx + ": softmax(" + axis + ")", v -> Norms.softmax(lx.apply(v.getFirst()), axis), uniform(seed, -3, 3, lx.stored()));
     }
 
-    @Property(tries = 30, seed = "402")
+    @Property(tries = 60, seed = "402")
     void logSoftmax(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         int axis = new SplittableRandom(seed).nextInt(-s.length, s.length);
         Layout lx = layout(s, seed + 17);
@@ -31,7 +31,7 @@ class NormsPropertiesTest {
      * layerNorm over the last axis (size ≥ 2 so the variance is not identically 0), with weight and bias
      * each present or absent, all inputs checked or a random subset (the rest frozen).
      */
-    @Property(tries = 40, seed = "403")
+    @Property(tries = 80, seed = "403")
     void layerNorm(@ForAll("shapes") int[] s0, @ForAll("seeds") long seed,
                    @ForAll boolean withWeight, @ForAll boolean withBias) {
         int[] s = s0.clone();

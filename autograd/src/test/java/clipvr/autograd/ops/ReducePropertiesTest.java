@@ -23,14 +23,14 @@ class ReducePropertiesTest {
         return java.util.Arrays.copyOf(picked, n);
     }
 
-    @Property(tries = 30, seed = "301")
+    @Property(tries = 60, seed = "301")
     void sum(@ForAll("shapes") int[] s, @ForAll("seeds") long seed, @ForAll boolean keepdim) {
         int[] axes = axesFor(s.length, seed);
         Layout lx = layout(s, seed + 17);
         assertGrad("on " + lx + ": sum" + java.util.Arrays.toString(axes), v -> Reduce.sum(lx.apply(v.getFirst()), axes, keepdim), uniform(seed, -2, 2, lx.stored()));
     }
 
-    @Property(tries = 30, seed = "302")
+    @Property(tries = 60, seed = "302")
     void mean(@ForAll("shapes") int[] s, @ForAll("seeds") long seed, @ForAll boolean keepdim) {
         int[] axes = axesFor(s.length, seed);
         Layout lx = layout(s, seed + 17);
@@ -42,7 +42,7 @@ class ReducePropertiesTest {
      * ({@link clipvr.autograd.Generators#distinct}). Convention on ties: the whole gradient goes to the
      * first maximal element (argmax order), not split between them as PyTorch's amax does.
      */
-    @Property(tries = 30, seed = "303")
+    @Property(tries = 60, seed = "303")
     void max(@ForAll("shapes") int[] s, @ForAll("seeds") long seed, @ForAll boolean keepdim) {
         int axis = new SplittableRandom(seed).nextInt(-s.length, s.length);
         Layout lx = layout(s, seed + 17);
@@ -50,7 +50,7 @@ class ReducePropertiesTest {
     }
 
     /** var needs at least 2 reduced elements when unbiased (n - 1 > 0); shapes where that fails are skipped. */
-    @Property(tries = 30, seed = "304")
+    @Property(tries = 60, seed = "304")
     void var(@ForAll("shapes") int[] s, @ForAll("seeds") long seed, @ForAll boolean unbiased, @ForAll boolean keepdim) {
         int[] axes = axesFor(s.length, seed);
         int n = 1;

@@ -18,7 +18,7 @@ class SelectPropertiesTest {
     @Provide Arbitrary<Long> seeds() { return clipvr.autograd.Generators.seeds(); }
 
     /** cat of 2–3 tensors that differ along the axis; a random subset requires grad. */
-    @Property(tries = 30, seed = "701")
+    @Property(tries = 60, seed = "701")
     void cat(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int axis = r.nextInt(-s.length, s.length), a = axis < 0 ? axis + s.length : axis;
@@ -35,7 +35,7 @@ class SelectPropertiesTest {
         assertGrad("cat(" + axis + ")", v -> Select.cat(v, axis), wrt, xs);
     }
 
-    @Property(tries = 30, seed = "702")
+    @Property(tries = 60, seed = "702")
     void stack(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int axis = r.nextInt(-s.length - 1, s.length + 1);
@@ -47,7 +47,7 @@ class SelectPropertiesTest {
         assertGrad("stack(" + axis + ")", v -> Select.stack(v, axis), wrt, xs);
     }
 
-    @Property(tries = 30, seed = "703")
+    @Property(tries = 60, seed = "703")
     void pad(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] before = new int[s.length], after = new int[s.length];
@@ -59,7 +59,7 @@ class SelectPropertiesTest {
     }
 
     /** Random indices along a random axis, always with at least one repeat (whose gradients must add up). */
-    @Property(tries = 30, seed = "704")
+    @Property(tries = 60, seed = "704")
     void indexSelect(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int axis = r.nextInt(-s.length, s.length), n = s[axis < 0 ? axis + s.length : axis];
@@ -72,7 +72,7 @@ class SelectPropertiesTest {
     }
 
     /** embedding weight [V, D] looked up at ids of rank 1 or 2 with repeats. */
-    @Property(tries = 30, seed = "705")
+    @Property(tries = 60, seed = "705")
     void embedding(@ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 6) int vocab,
                    @ForAll @net.jqwik.api.constraints.IntRange(min = 1, max = 4) int dim,
                    @ForAll("seeds") long seed) {
@@ -86,7 +86,7 @@ class SelectPropertiesTest {
     }
 
     /** gather: index of x's rank, each non-axis dim ≤ x's, the axis dim any size; repeats allowed. */
-    @Property(tries = 30, seed = "706")
+    @Property(tries = 60, seed = "706")
     void gather(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int axis = r.nextInt(-s.length, s.length), a = axis < 0 ? axis + s.length : axis;
@@ -103,7 +103,7 @@ class SelectPropertiesTest {
      * topk selects by order, so it is differentiable only without ties: all values are distinct and
      * ≥ 0.08 apart. Convention on ties (not exercised here): the lower index is taken first.
      */
-    @Property(tries = 30, seed = "707")
+    @Property(tries = 60, seed = "707")
     void topk(@ForAll("shapes") int[] s, @ForAll("seeds") long seed, @ForAll boolean largest) {
         SplittableRandom r = new SplittableRandom(seed);
         int axis = r.nextInt(-s.length, s.length), n = s[axis < 0 ? axis + s.length : axis];

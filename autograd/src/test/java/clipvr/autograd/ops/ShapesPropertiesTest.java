@@ -34,7 +34,7 @@ class ShapesPropertiesTest {
         return s;
     }
 
-    @Property(tries = 30, seed = "601")
+    @Property(tries = 60, seed = "601")
     void reshape(@ForAll("shapes") int[] s, @ForAll("seeds") long seed, @ForAll boolean fromTransposed) {
         int[] target = reshapeTarget(clipvr.tensor.Shape.numel(s), new SplittableRandom(seed));
         // from a transposed (non-contiguous) view the reshape must copy; from a contiguous one it is a view
@@ -50,20 +50,20 @@ class ShapesPropertiesTest {
         return p;
     }
 
-    @Property(tries = 30, seed = "602")
+    @Property(tries = 60, seed = "602")
     void permute(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         int[] perm = randomPerm(s.length, new SplittableRandom(seed));
         assertGrad("permute " + Arrays.toString(perm), v -> Shapes.permute(v.getFirst(), perm), uniform(seed, -2, 2, s));
     }
 
-    @Property(tries = 30, seed = "603")
+    @Property(tries = 60, seed = "603")
     void transpose(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int a = r.nextInt(-s.length, s.length), b = r.nextInt(-s.length, s.length);
         assertGrad("transpose(" + a + ", " + b + ")", v -> Shapes.transpose(v.getFirst(), a, b), uniform(seed, -2, 2, s));
     }
 
-    @Property(tries = 30, seed = "604")
+    @Property(tries = 60, seed = "604")
     void narrow(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int axis = r.nextInt(-s.length, s.length);
@@ -73,7 +73,7 @@ class ShapesPropertiesTest {
                 v -> Shapes.narrow(v.getFirst(), axis, start, length), uniform(seed, -2, 2, s));
     }
 
-    @Property(tries = 30, seed = "605")
+    @Property(tries = 60, seed = "605")
     void select(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int axis = r.nextInt(-s.length, s.length);
@@ -82,7 +82,7 @@ class ShapesPropertiesTest {
     }
 
     /** expand: new leading axes plus size-1 axes broadcast; the adjoint sums them back. */
-    @Property(tries = 30, seed = "606")
+    @Property(tries = 60, seed = "606")
     void expand(@ForAll("shapes") int[] s0, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int[] s = s0.clone();
@@ -95,7 +95,7 @@ class ShapesPropertiesTest {
     }
 
     /** squeeze of an inserted size-1 axis (any position, negative or not). */
-    @Property(tries = 20, seed = "607")
+    @Property(tries = 40, seed = "607")
     void squeeze(@ForAll("shapes") int[] s0, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int pos = r.nextInt(s0.length + 1);
@@ -105,7 +105,7 @@ class ShapesPropertiesTest {
         assertGrad("squeeze(" + axis + ")", v -> Shapes.squeeze(v.getFirst(), axis), uniform(seed, -2, 2, s));
     }
 
-    @Property(tries = 20, seed = "608")
+    @Property(tries = 40, seed = "608")
     void unsqueeze(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         SplittableRandom r = new SplittableRandom(seed);
         int axis = r.nextInt(-s.length - 1, s.length + 1);
@@ -113,7 +113,7 @@ class ShapesPropertiesTest {
     }
 
     /** Views of views: a chain of random view ops ending in an elementwise product so gradients meet strided layouts. */
-    @Property(tries = 20, seed = "609")
+    @Property(tries = 40, seed = "609")
     void viewChains(@ForAll("shapes") int[] s, @ForAll("seeds") long seed) {
         int[] perm = randomPerm(s.length, new SplittableRandom(seed));
         Tensor x = uniform(seed, -2, 2, s);
