@@ -88,7 +88,9 @@ public final class Var {
         Tensor s = g.sumTo(data.shape());
         if (s.dtype() != data.dtype())
             throw new IllegalStateException("gradient dtype " + s.dtype() + " for " + data.dtype() + " value of op " + op);
-        grad = grad == null ? s : grad.add(s);
+        // a leaf keeps its own contiguous copy: s may be a broadcast view of g or shared with other inputs
+        if (grad == null) grad = backward == null ? s.copy() : s;
+        else grad = grad.add(s);
     }
 
     // ------------------------------------------------------------------ backward

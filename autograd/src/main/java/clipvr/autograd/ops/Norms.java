@@ -37,8 +37,10 @@ public final class Norms {
             int d = x.size(-1);
             int[] rowsAxes = new int[x.rank() - 1];
             for (int i = 0; i < rowsAxes.length; i++) rowsAxes[i] = i;
-            if (weight != null && weight.requiresGrad()) weight.accumulate(g.mul(xhat).sum(rowsAxes, false).reshape(d));
-            if (bias != null && bias.requiresGrad()) bias.accumulate(g.sum(rowsAxes, false).reshape(d));
+            // an empty axis list means "all axes" to sum(), so a rank-1 x (no row axes) must skip the sum
+            boolean rows = rowsAxes.length > 0;
+            if (weight != null && weight.requiresGrad()) weight.accumulate(rows ? g.mul(xhat).sum(rowsAxes, false).reshape(d) : g.mul(xhat));
+            if (bias != null && bias.requiresGrad()) bias.accumulate(rows ? g.sum(rowsAxes, false).reshape(d) : g);
             if (x.requiresGrad()) {
                 Tensor dxhat = weight == null ? g : g.mul(weight.data());
                 Tensor m1 = dxhat.mean(-1, true), m2 = dxhat.mul(xhat).mean(-1, true);
