@@ -13,8 +13,12 @@ public final class GradMode {
 
     /** A scope that disables graph recording until closed (scopes nest). */
     public static Scope noGrad() {
-        DISABLED.get()[0]++;
-        return () -> DISABLED.get()[0]--;
+        int[] counter = DISABLED.get();
+        counter[0]++;
+        boolean[] closed = {false};
+        return () -> {
+            if (!closed[0]) { closed[0] = true; counter[0]--; }   // closing twice is harmless
+        };
     }
 
     public interface Scope extends AutoCloseable { @Override void close(); }
