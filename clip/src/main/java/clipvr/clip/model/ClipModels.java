@@ -8,7 +8,11 @@ import clipvr.clip.io.RawTensor;
 import clipvr.tensor.DType;
 import clipvr.tensor.Tensor;
 
+import clipvr.clip.io.SafetensorsWriter;
+import clipvr.clip.io.StorageDType;
+
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Building a {@link Clip} from a checkpoint file (any supported format) or from canonical weights. */
@@ -40,5 +44,26 @@ public final class ClipModels {
         int[] s = new int[ls.length];
         for (int i = 0; i < s.length; i++) s[i] = Math.toIntExact(ls[i]);
         return dtype == DType.F32 ? Tensor.of(r.toFloatArray(), s) : Tensor.of(r.toDoubleArray(), s);
+    }
+
+    /** The model's weights as canonical (OpenAI-named) raw tensors in {@code storage} precision. */
+    public static Map<String, RawTensor> stateDict(Clip model, StorageDType storage) {
+        Map<String, RawTensor> out = new LinkedHashMap<>();
+        for (var e : model.stateDict().entrySet()) {
+            Tensor t = e.getValue();
+            long[] shape = java.util.Arrays.stream(t.shape()).asLongStream().toArray();
+            out.put(e.getKey(), storage == StorageDType.F64
+                    ? RawTensor.fromDoubles(e.getKey(), storage, shape, t.toDoubleArray())
+                    : RawTensor.fromFloats(e.getKey(), storage, shape, t.toFloatArray()));
+        }
+        return out;
+    }
+
+    /** Writes the model as safetensors with OpenAI names (atomically), with metadata describing it. */
+    public static void save(Clip model, Path file, StorageDType storage, Map<String, String> metadata) {
+        Map<String, String> meta = new LinkedHashMap<>(metadata);
+        meta.putIfAbsent("format", "pt");
+        meta.putIfAbsent("clipvr.config", model.config.describe());
+        SafetensorsWriter.write(file, stateDict(model, storage), meta);
     }
 }
