@@ -1,0 +1,161 @@
+package clipvr.reprogram.cli;
+
+import clipvr.autograd.GradMode;
+import clipvr.autograd.Var;
+import clipvr.autograd.loss.CrossEntropy;
+import clipvr.clip.io.ClipConfig;
+import clipvr.clip.model.Clip;
+import clipvr.clip.model.ClipModels;
+import clipvr.clip.text.ClipTokenizer;
+import clipvr.tensor.Backends;
+import clipvr.tensor.DType;
+import clipvr.tensor.Tensor;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+import java.lang.management.ManagementFactory;
+import java.lang.management.MemoryPoolMXBean;
+import java.lang.management.MemoryType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+
+/**
+ * {@code clipvr bench --weights W [--batch 32] [--what image|text|train-step]}: throughput of the image
+ * encoder, the text encoder, or one visual-reprogramming training step (forward + backward to the
+ * pixels through the frozen model), as the median of timed repetitions after warm-up.
+ */
+@Command(name = "bench", mixinStandardHelpOptions = true,
+        description = "Measure images/s (or prompts/s) and effective GFLOP/s; median of --reps runs after warm-up.")
+public final class BenchCommand implements Callable<Integer> {
+    @Option(names = "--weights", required = true, description = "CLIP checkpoint (e.g. from clipvr init)") Path weights;
+    @Option(names = "--batch", defaultValue = "32", description = "batch size (default ${DEFAULT-VALUE})") int batch;
+    @Option(names = "--what", defaultValue = "image", description = "image, text or train-step (default ${DEFAULT-VALUE})") String what;
+    @Option(names = "--reps", defaultValue = "5", description = "timed repetitions (default ${DEFAULT-VALUE})") int reps;
+    @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up runs (default ${DEFAULT-VALUE})") int warmup;
+    @Option(names = "--vocab", description = "tokenizer vocabulary for --what text") Path vocab;
+
+    @Override public Integer call() {
+        if (batch <= 0 || reps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --reps must be positive, --warmup >= 0");
+        System.out.println(Backends.describe() + ", " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        long t0 = System.nanoTime();
+        Clip model = ClipModels.load(weights, DType.F32);
+        System.out.printf(Locale.ROOT, "load: %.2f s (%s)%n", (System.nanoTime() - t0) / 1e9, model.config.describe());
+        model.freeze();
+        resetPeaks();
+        switch (what) {
+            case "image" -> image(model);
+            case "text" -> text(model);
+            case "train-step" -> trainStep(model);
+            default -> throw new IllegalArgumentException("--what must be image, text or train-step, got '" + what + "'");
+        }
+        System.out.printf(Locale.ROOT, "peak heap (after load): %.0f MB%n", peakHeapMb());
+        return 0;
+    }
+
+    void image(Clip model) {
+        Tensor px = pixels(model);
+        double[] s = time(() -> { try (var g = GradMode.noGrad()) { model.encodeImage(Var.constant(px)); } });
+        report("image forward", s, batch, imageGflops(model.config));
+    }
+
+    void trainStep(Clip model) {
+        Tensor px = pixels(model);
+        Tensor text = Tensor.randn(DType.F32, new SplittableRandom(2), 10, model.embedDim());
+        int[] labels = new int[batch];
+        for (int i = 0; i < batch; i++) labels[i] = i % 10;
+        double[] fwd = time(() -> { try (var g = GradMode.noGrad()) { model.encodeImage(Var.constant(px)); } });
+        double[] step = time(() -> {
+            Var in = Var.param(px);
+            Var loss = CrossEntropy.loss(model.logits(model.encodeImage(in), Var.constant(text)), labels);
+            loss.backward();
+        });
+        report("image forward", fwd, batch, imageGflops(model.config));
+        report("train step (forward + backward to pixels, weights frozen)", step, batch, 0);
+        System.out.printf(Locale.ROOT, "train step / forward = %.2f%n", median(step) / median(fwd));
+    }
+
+    void text(Clip model) {
+        ClipTokenizer tok = Tokenizers.load(Paths2.vocab(vocab, weights));
+        String[] classes = {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
+                "speed limit 30 km/h sign", "a handwritten digit seven", "ankle boot", "golden retriever puppy"};
+        String[] templates = {"a photo of a %s.", "a blurry photo of the %s.", "a black and white photo of a small %s.",
+                "This is a photo of %s, seen from the side in daylight."};
+        List<String> prompts = new ArrayList<>();
+        for (int i = 0; prompts.size() < batch; i++) prompts.add(String.format(templates[i % templates.length], classes[i % classes.length]));
+        int[][] ids = tok.tokenizeAll(prompts, model.config.contextLength(), false);
+        int maxLen = 0;
+        double meanLen = 0;
+        for (int[] row : ids) {
+            int eot = 0;
+            for (int j = 0; j < row.length; j++) if (row[j] > row[eot]) eot = j;
+            maxLen = Math.max(maxLen, eot + 1);
+            meanLen += eot + 1;
+        }
+        meanLen /= ids.length;
+        double[] s = time(() -> { try (var g = GradMode.noGrad()) { model.encodeText(ids); } });
+        System.out.printf(Locale.ROOT, "prompts: %d, tokens per prompt mean %.1f, computed positions %d of %d%n",
+                ids.length, meanLen, maxLen, model.config.contextLength());
+        report("text forward", s, batch, textGflops(model.config, maxLen));
+        System.out.printf(Locale.ROOT, "(a full 77-position pass is %.2f GFLOP per prompt)%n", textGflops(model.config, model.config.contextLength()));
+    }
+
+    Tensor pixels(Clip model) {
+        int r = model.resolution();
+        return Tensor.randn(DType.F32, new SplittableRandom(1), batch, 3, r, r);
+    }
+
+    double[] time(Runnable run) {
+        for (int i = 0; i < warmup; i++) run.run();
+        double[] s = new double[reps];
+        for (int i = 0; i < reps; i++) {
+            long t = System.nanoTime();
+            run.run();
+            s[i] = (System.nanoTime() - t) / 1e9;
+        }
+        return s;
+    }
+
+    static double median(double[] s) {
+        double[] c = s.clone();
+        Arrays.sort(c);
+        return c.length % 2 == 1 ? c[c.length / 2] : 0.5 * (c[c.length / 2 - 1] + c[c.length / 2]);
+    }
+
+    void report(String name, double[] seconds, int items, double gflopPerItem) {
+        double m = median(seconds);
+        String unit = what.equals("text") ? "prompts/s" : "images/s";
+        System.out.printf(Locale.ROOT, "%s: median %.3f s per batch of %d -> %.2f %s%s   (runs: %s)%n", name, m, items, items / m, unit,
+                gflopPerItem > 0 ? String.format(Locale.ROOT, ", %.1f effective GFLOP/s (%.2f GFLOP per item)", items * gflopPerItem / m, gflopPerItem) : "",
+                Arrays.toString(Arrays.stream(seconds).map(x -> Math.round(x * 1000) / 1000.0).toArray()));
+    }
+
+    /** Same count as ../shared/bench/numpy_vit_bench.py: linear layers, attention products, patch embedding, projection. */
+    static double imageGflops(ClipConfig c) {
+        int t = c.grid() * c.grid() + 1, w = c.visionWidth(), p = c.visionPatchSize();
+        double perLayer = 2.0 * t * w * (3.0 * w + w + 2.0 * c.visionMlpWidth()) + 2.0 * 2.0 * t * t * w;
+        return (perLayer * c.visionLayers() + 2.0 * (t - 1) * 3 * p * p * w + 2.0 * w * c.embedDim()) / 1e9;
+    }
+
+    /** Text tower FLOPs for {@code len} computed positions (linear layers + attention products + projection). */
+    static double textGflops(ClipConfig c, int len) {
+        int w = c.textWidth();
+        double perLayer = 2.0 * len * w * (3.0 * w + w + 2.0 * c.textMlpWidth()) + 2.0 * 2.0 * len * len * w;
+        return (perLayer * c.textLayers() + 2.0 * w * c.embedDim()) / 1e9;
+    }
+
+    static void resetPeaks() {
+        System.gc();
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+    }
+
+    static double peakHeapMb() {
+        long sum = 0;
+        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
+        return sum / 1e6;
+    }
+}
