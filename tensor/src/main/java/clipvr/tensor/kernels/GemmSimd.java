@@ -17,15 +17,18 @@ import static clipvr.tensor.kernels.GemmKernel.NR;
  * </pre>
  * Cache budget on Zen 4 (per core: 32 KiB L1d, 1 MiB L2, 32 MiB shared L3), MR = 6, NR = 64:
  * <ul>
- *   <li>the A block MC x KC = 120 x 384 floats = 180 KiB sits in L2 and is swept once per B
- *       micro-panel; its MR x KC micro-panel (9 KiB) is the only thing streamed per tile;</li>
- *   <li>the B micro-panel KC x NR = 384 x 64 floats = 96 KiB does not fit L1 but lives in L2 and is
- *       re-read MC/MR = 20 times; the kernel needs only (MR + NR) * 4 = 280 bytes per 384 FMAs
- *       (about 12 B/cycle at one 16-wide FMA per cycle), well under the L2 bandwidth, and the
- *       accesses are purely sequential, so the hardware prefetcher hides the latency;</li>
- *   <li>the B panel KC x NC = 384 x 3072 floats = 4.5 MiB sits in L3; it is reused M/MC times;</li>
+ *   <li>the A block MC x KC = 96 x 512 floats = 192 KiB sits in L2 and is swept once per B
+ *       micro-panel; its MR x KC micro-panel (12 KiB) is what each tile streams from it;</li>
+ *   <li>the B micro-panel KC x NR = 512 x 64 floats = 128 KiB does not fit L1 but lives in L2 next
+ *       to the A block and is re-read MC/MR = 16 times; the kernel needs only (MR + NR) * 4 = 280
+ *       bytes per 6 x 64 FMAs (about 12 B/cycle at one 16-wide FMA per cycle), well under the L2
+ *       bandwidth, and the accesses are sequential, so the hardware prefetcher hides the latency;</li>
+ *   <li>the B panel KC x NC = 512 x 3072 floats = 6 MiB sits in L3 and is reused M/MC times;</li>
  *   <li>a large KC amortises the 24 loads + 24 stores of C per tile over 24 * KC FMAs (&lt; 1%).</li>
  * </ul>
+ * Measured on this machine (2 threads, best of 20): KC in {384, 512}, MC in {96, 120} are all within
+ * noise of each other (175-186 GFLOP/s); KC = 256 or MC = 60 lose 10-20% (C traffic, kernel call
+ * overhead), MC = 240 / KC = 768 lose a little (A block and B micro-panel crowd L2).
  * K and M are split into equal blocks not larger than KC and MC (e.g. K = 400 becomes 2 x 200, not
  * 384 + 16) so no block is degenerate. Packed panels are zero padded to whole micro-tiles; the edge
  * tiles of C are written through a scratch tile. Transposes are absorbed by the packing routines.
@@ -37,9 +40,9 @@ final class GemmSimd {
     private GemmSimd() {}
 
     /** Depth of a k block (floats). Tunable for experiments: -Dclipvr.gemm.kc. */
-    static final int KC = Integer.getInteger("clipvr.gemm.kc", 384);
+    static final int KC = Integer.getInteger("clipvr.gemm.kc", 512);
     /** Rows of an A block; rounded to a multiple of MR. -Dclipvr.gemm.mc. */
-    static final int MC = roundUp(Integer.getInteger("clipvr.gemm.mc", 120), MR);
+    static final int MC = roundUp(Integer.getInteger("clipvr.gemm.mc", 96), MR);
     /** Columns of a B panel; rounded to a multiple of NR. -Dclipvr.gemm.nc. */
     static final int NC = roundUp(Integer.getInteger("clipvr.gemm.nc", 3072), NR);
 

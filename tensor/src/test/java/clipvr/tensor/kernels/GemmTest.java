@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 /**
  * Fast float GEMM against the double-accumulating reference, on shapes that hit every edge of the
  * blocking: 1, sizes around the vector width (16) and micro-tile (6 x 64), around the cache blocks
- * (MC = 120, KC = 384, NC = 3072), all four transpose combinations, alpha/beta, offsets and padded
+ * (MC, KC, NC of {@link GemmSimd}), all four transpose combinations, alpha/beta, offsets and padded
  * leading dimensions.
  *
  * <h2>Tolerance</h2>
@@ -49,8 +49,15 @@ class GemmTest {
         float aAt(int i, int p) { return ta ? a[aOff + p * lda + i] : a[aOff + i * lda + p]; }
         float bAt(int p, int j) { return tb ? b[bOff + j * ldb + p] : b[bOff + p * ldb + j]; }
 
+        /** When set, the single-threaded blocked driver is called directly (no thread split, no small path). */
+        boolean serial;
+
         float[] runFast() {
             float[] out = c.clone();
+            if (serial) {
+                GemmSimd.serial(ta, tb, M, N, K, alpha, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
+                return out;
+            }
             Gemm.sgemmFast(ta, tb, M, N, K, alpha, a, aOff, lda, b, bOff, ldb, beta, out, cOff, ldc);
             return out;
         }
@@ -109,17 +116,19 @@ class GemmTest {
     @Test
     void cacheBlockBoundaries() {
         Random r = new Random(7);
+        int mc = GemmSimd.MC, kc = GemmSimd.KC, nc = GemmSimd.NC;
         int[][] shapes = {
-                {121, 70, 385},  // one row past MC, one k past KC
-                {250, 129, 400}, // K split into 2 equal blocks, 3 MC blocks
-                {7, 3100, 5},    // N past NC = 3072
-                {125, 3080, 2},  // N past NC with several row blocks
-                {300, 300, 300}, // multi-threaded path
-                {40, 700, 800},  // more column tiles than row tiles: threads split N
+                {mc + 1, 70, kc + 1},           // one row past MC, one k past KC
+                {2 * mc + 7, 129, kc + 40},     // K split into 2 equal blocks, 3 MC blocks
+                {7, nc + 28, 5},                // N past NC
+                {300, 300, 300},                // multi-threaded path, threads split M
+                {40, 700, 200},                 // more column tiles than row tiles: threads split N
         };
         for (int[] s : shapes) {
-            for (int t = 0; t < 4; t++) {
-                new Problem(r, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0.75f, 0.5f, 3, 11).check();
+            for (int t = 0; t < 8; t++) {
+                Problem p = new Problem(r, (t & 1) != 0, (t & 2) != 0, s[0], s[1], s[2], 0.75f, 0.5f, 3, 11);
+                p.serial = t >= 4;   // the threaded split hides the MC boundary, so also run serially
+                p.check();
             }
         }
     }
