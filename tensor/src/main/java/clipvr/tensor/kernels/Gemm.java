@@ -27,8 +27,12 @@ public final class Gemm {
 
     /** M*N*K at or below which the unpacked {@link GemmSmall} path is used (about 16^3). */
     static final long SMALL_WORK = 4096;
-    /** M*N*K below which one thread does the whole product (fork/join costs ~10-20 us). */
-    static final long PARALLEL_WORK = 64L * 64 * 64;
+    /**
+     * M*N*K below which one thread does the whole product (about 200^3 = 16 MFLOP, ~0.2 ms on one core).
+     * Measured: handing work to {@link Parallel}'s pool costs tens of microseconds (both chunks wait for
+     * parked workers to wake), so 128^3 runs at ~74 GFLOP/s on one thread but ~45 on two.
+     */
+    static final long PARALLEL_WORK = 1L << 23;
 
     /** True when {@code -Dclipvr.kernels=reference} selected the plain-loop kernels (read once). */
     public static boolean useReference() { return REFERENCE; }

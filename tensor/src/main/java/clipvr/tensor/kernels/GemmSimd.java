@@ -78,11 +78,11 @@ final class GemmSimd {
             int nc = Math.min(ncMax, N - jc);
             for (int pc = 0; pc < K; pc += kcMax) {
                 int kc = Math.min(kcMax, K - pc);
-                packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
                 float betaK = pc == 0 ? beta : 1f;
                 for (int ic = 0; ic < M; ic += mcMax) {
                     int mc = Math.min(mcMax, M - ic);
-                    packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    GemmPack.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
@@ -96,63 +96,6 @@ final class GemmSimd {
                                         c, cIdx, ldc, scratch);
                             }
                         }
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels: ap[r*MR*kc + p*MR + i] = op(A)(ic + r*MR + i, pc + p),
-     * rows past mc are zero.
-     */
-    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), dst = ir * kc;
-            if (!transA) {
-                // op(A)(i, p) = a[aOff + i*lda + p]: each source row is contiguous in p.
-                for (int i = 0; i < mr; i++) {
-                    int src = aOff + (ic + ir + i) * lda + pc;
-                    for (int p = 0; p < kc; p++) ap[dst + p * MR + i] = a[src + p];
-                }
-            } else {
-                // op(A)(i, p) = a[aOff + p*lda + i]: for fixed p the MR values are contiguous.
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (pc + p) * lda + ic + ir, d = dst + p * MR;
-                    for (int i = 0; i < mr; i++) ap[d + i] = a[src + i];
-                }
-            }
-            for (int i = mr; i < MR; i++) {
-                for (int p = 0; p < kc; p++) ap[dst + p * MR + i] = 0f;
-            }
-        }
-    }
-
-    /**
-     * Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column micro-panels: bp[s*NR*kc + p*NR + j] = op(B)(pc + p, jc + s*NR + j),
-     * columns past nc are zero.
-     */
-    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
-        for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr), dst = jr * kc;
-            if (!transB) {
-                // op(B)(p, j) = b[bOff + p*ldb + j]: rows of the micro-panel are contiguous copies.
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (pc + p) * ldb + jc + jr, d = dst + p * NR;
-                    System.arraycopy(b, src, bp, d, nr);
-                    for (int j = nr; j < NR; j++) bp[d + j] = 0f;
-                }
-            } else {
-                // op(B)(p, j) = b[bOff + j*ldb + p]: a transpose. Go in strips of 16 k values so the
-                // 16 destination rows (16 x 256 B) stay in L1 while all NR source rows are read.
-                for (int p0 = 0; p0 < kc; p0 += 16) {
-                    int p1 = Math.min(kc, p0 + 16);
-                    for (int j = 0; j < nr; j++) {
-                        int src = bOff + (jc + jr + j) * ldb + pc;
-                        for (int p = p0; p < p1; p++) bp[dst + p * NR + j] = b[src + p];
-                    }
-                    for (int j = nr; j < NR; j++) {
-                        for (int p = p0; p < p1; p++) bp[dst + p * NR + j] = 0f;
                     }
                 }
             }
