@@ -1,0 +1,201 @@
+package clipvr.tensor.kernels;
+
+import static clipvr.tensor.kernels.GemmKernel.L;
+import static clipvr.tensor.kernels.GemmKernel.MR;
+import static clipvr.tensor.kernels.GemmKernel.NR;
+import static clipvr.tensor.kernels.GemmKernel.S;
+
+import jdk.incubator.vector.FloatVector;
+
+/**
+ * Packing of op(A) and op(B) blocks into the micro-panel layouts read by {@link GemmKernel}; this is
+ * where transA / transB are absorbed (no transpose is ever materialised).
+ *
+ * <pre>
+ *   ap[r*MR*kc + p*MR + i] = op(A)(ic + r*MR + i, pc + p)    MR-row micro-panels, zero padded
+ *   bp[s*NR*kc + p*NR + j] = op(B)(pc + p, jc + s*NR + j)    NR-column micro-panels, zero padded
+ * </pre>
+ * The transposed B case (every linear layer: weights are [out, in]) is a real transpose of the
+ * stored rows; with 16-lane vectors it runs on 16 x 16 register blocks transposed with 4 rounds of
+ * two-source lane permutes ({@code selectFrom}, one vpermt2ps each), so it costs about a plain copy.
+ */
+final class GemmPack {
+    private GemmPack() {}
+
+    /**
+     * Packs op(A)[ic:ic+mc, pc:pc+kc] into MR-row micro-panels: ap[r*MR*kc + p*MR + i] = op(A)(ic + r*MR + i, pc + p),
+     * rows past mc are zero.
+     */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        for (int ir = 0; ir < mc; ir += MR) {
+            int mr = Math.min(MR, mc - ir), dst = ir * kc;
+            if (!transA) {
+                // op(A)(i, p) = a[aOff + i*lda + p]: each source row is contiguous in p.
+                for (int i = 0; i < mr; i++) {
+                    int src = aOff + (ic + ir + i) * lda + pc;
+                    for (int p = 0; p < kc; p++) ap[dst + p * MR + i] = a[src + p];
+                }
+            } else {
+                // op(A)(i, p) = a[aOff + p*lda + i]: for fixed p the MR values are contiguous.
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (pc + p) * lda + ic + ir, d = dst + p * MR;
+                    for (int i = 0; i < mr; i++) ap[d + i] = a[src + i];
+                }
+            }
+            for (int i = mr; i < MR; i++) {
+                for (int p = 0; p < kc; p++) ap[dst + p * MR + i] = 0f;
+            }
+        }
+    }
+
+    /**
+     * Packs op(B)[pc:pc+kc, jc:jc+nc] into NR-column micro-panels: bp[s*NR*kc + p*NR + j] = op(B)(pc + p, jc + s*NR + j),
+     * columns past nc are zero.
+     */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        for (int jr = 0; jr < nc; jr += NR) {
+            int nr = Math.min(NR, nc - jr), dst = jr * kc;
+            if (!transB) {
+                // op(B)(p, j) = b[bOff + p*ldb + j]: rows of the micro-panel are contiguous copies.
+                for (int p = 0; p < kc; p++) {
+                    int src = bOff + (pc + p) * ldb + jc + jr, d = dst + p * NR;
+                    System.arraycopy(b, src, bp, d, nr);
+                    for (int j = nr; j < NR; j++) bp[d + j] = 0f;
+                }
+            } else if (nr == NR) {
+                transposeFull(b, bOff + (jc + jr) * ldb + pc, ldb, kc, bp, dst);
+            } else {
+                // op(B)(p, j) = b[bOff + j*ldb + p], partial micro-panel: scalar, in strips of 16 k
+                // values so the 16 destination rows (16 x 256 B) stay in L1.
+                for (int p0 = 0; p0 < kc; p0 += 16) {
+                    int p1 = Math.min(kc, p0 + 16);
+                    for (int j = 0; j < nr; j++) {
+                        int src = bOff + (jc + jr + j) * ldb + pc;
+                        for (int p = p0; p < p1; p++) bp[dst + p * NR + j] = b[src + p];
+                    }
+                    for (int j = nr; j < NR; j++) {
+                        for (int p = p0; p < p1; p++) bp[dst + p * NR + j] = 0f;
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Index vectors for the 4 transpose rounds (h = 8, 4, 2, 1): round h swaps the off-diagonal h x h
+     * blocks of every 2h x 2h block of a 16 x 16 tile held in 16 vectors (rows i and i+h, i & h == 0):
+     * <pre>
+     *   row i'  [lane] = lane & h ? row(i+h)[lane - h] : row i[lane]        (LO[h])
+     *   row i+h'[lane] = lane & h ? row(i+h)[lane]     : row i[lane + h]    (HI[h])
+     * </pre>
+     * as {@code selectFrom(row i, row i+h)} indexes: 0..L-1 pick from row i, L..2L-1 from row i+h.
+     */
+    private static final float[][] LO = new float[L][], HI = new float[L][];
+    static {
+        for (int h = 1; h < L; h <<= 1) {
+            LO[h] = new float[L];
+            HI[h] = new float[L];
+            for (int lane = 0; lane < L; lane++) {
+                boolean upper = (lane & h) != 0;
+                LO[h][lane] = upper ? L + lane - h : lane;
+                HI[h][lane] = upper ? L + lane : lane + h;
+            }
+        }
+    }
+
+    /**
+     * Full NR-column micro-panel of a transposed B: bp[dst + p*NR + j] = b[src + j*ldb + p] for p < kc,
+     * j < NR. With 16-lane vectors, 16 x 16 blocks go through registers (16 loads, 64 permutes, 16
+     * stores); other widths and the k tail shorter than 16 are copied with scalars.
+     */
+    private static void transposeFull(float[] b, int src, int ldb, int kc, float[] bp, int dst) {
+        int pFull = L == 16 ? kc - kc % 16 : 0;
+        for (int jb = 0; jb < NR; jb += L) {
+            for (int p = 0; p < pFull; p += 16) transpose16(b, src + jb * ldb + p, ldb, bp, dst + p * NR + jb);
+            for (int j = jb; j < jb + L; j++) {
+                for (int p = pFull; p < kc; p++) bp[dst + p * NR + j] = b[src + j * ldb + p];
+            }
+        }
+    }
+
+    /**
+     * One 16 x 16 block: row q of the source (b[src + q*ldb ..+16]) becomes column q of the
+     * destination (bp[dst + t*NR + q], t < 16). Written out with 16 named registers because an array
+     * of vectors would be boxed by the JIT.
+     */
+    private static void transpose16(float[] b, int src, int ldb, float[] bp, int dst) {
+        FloatVector r0 = FloatVector.fromArray(S, b, src);
+        FloatVector r1 = FloatVector.fromArray(S, b, src + 1 * ldb);
+        FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * ldb);
+        FloatVector r3 = FloatVector.fromArray(S, b, src + 3 * ldb);
+        FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * ldb);
+        FloatVector r5 = FloatVector.fromArray(S, b, src + 5 * ldb);
+        FloatVector r6 = FloatVector.fromArray(S, b, src + 6 * ldb);
+        FloatVector r7 = FloatVector.fromArray(S, b, src + 7 * ldb);
+        FloatVector r8 = FloatVector.fromArray(S, b, src + 8 * ldb);
+        FloatVector r9 = FloatVector.fromArray(S, b, src + 9 * ldb);
+        FloatVector r10 = FloatVector.fromArray(S, b, src + 10 * ldb);
+        FloatVector r11 = FloatVector.fromArray(S, b, src + 11 * ldb);
+        FloatVector r12 = FloatVector.fromArray(S, b, src + 12 * ldb);
+        FloatVector r13 = FloatVector.fromArray(S, b, src + 13 * ldb);
+        FloatVector r14 = FloatVector.fromArray(S, b, src + 14 * ldb);
+        FloatVector r15 = FloatVector.fromArray(S, b, src + 15 * ldb);
+        FloatVector lo, hi, x;
+        lo = FloatVector.fromArray(S, LO[8], 0);
+        hi = FloatVector.fromArray(S, HI[8], 0);
+        x = r0; r0 = lo.selectFrom(x, r8); r8 = hi.selectFrom(x, r8);
+        x = r1; r1 = lo.selectFrom(x, r9); r9 = hi.selectFrom(x, r9);
+        x = r2; r2 = lo.selectFrom(x, r10); r10 = hi.selectFrom(x, r10);
+        x = r3; r3 = lo.selectFrom(x, r11); r11 = hi.selectFrom(x, r11);
+        x = r4; r4 = lo.selectFrom(x, r12); r12 = hi.selectFrom(x, r12);
+        x = r5; r5 = lo.selectFrom(x, r13); r13 = hi.selectFrom(x, r13);
+        x = r6; r6 = lo.selectFrom(x, r14); r14 = hi.selectFrom(x, r14);
+        x = r7; r7 = lo.selectFrom(x, r15); r15 = hi.selectFrom(x, r15);
+        lo = FloatVector.fromArray(S, LO[4], 0);
+        hi = FloatVector.fromArray(S, HI[4], 0);
+        x = r0; r0 = lo.selectFrom(x, r4); r4 = hi.selectFrom(x, r4);
+        x = r1; r1 = lo.selectFrom(x, r5); r5 = hi.selectFrom(x, r5);
+        x = r2; r2 = lo.selectFrom(x, r6); r6 = hi.selectFrom(x, r6);
+        x = r3; r3 = lo.selectFrom(x, r7); r7 = hi.selectFrom(x, r7);
+        x = r8; r8 = lo.selectFrom(x, r12); r12 = hi.selectFrom(x, r12);
+        x = r9; r9 = lo.selectFrom(x, r13); r13 = hi.selectFrom(x, r13);
+        x = r10; r10 = lo.selectFrom(x, r14); r14 = hi.selectFrom(x, r14);
+        x = r11; r11 = lo.selectFrom(x, r15); r15 = hi.selectFrom(x, r15);
+        lo = FloatVector.fromArray(S, LO[2], 0);
+        hi = FloatVector.fromArray(S, HI[2], 0);
+        x = r0; r0 = lo.selectFrom(x, r2); r2 = hi.selectFrom(x, r2);
+        x = r1; r1 = lo.selectFrom(x, r3); r3 = hi.selectFrom(x, r3);
+        x = r4; r4 = lo.selectFrom(x, r6); r6 = hi.selectFrom(x, r6);
+        x = r5; r5 = lo.selectFrom(x, r7); r7 = hi.selectFrom(x, r7);
+        x = r8; r8 = lo.selectFrom(x, r10); r10 = hi.selectFrom(x, r10);
+        x = r9; r9 = lo.selectFrom(x, r11); r11 = hi.selectFrom(x, r11);
+        x = r12; r12 = lo.selectFrom(x, r14); r14 = hi.selectFrom(x, r14);
+        x = r13; r13 = lo.selectFrom(x, r15); r15 = hi.selectFrom(x, r15);
+        lo = FloatVector.fromArray(S, LO[1], 0);
+        hi = FloatVector.fromArray(S, HI[1], 0);
+        x = r0; r0 = lo.selectFrom(x, r1); r1 = hi.selectFrom(x, r1);
+        x = r2; r2 = lo.selectFrom(x, r3); r3 = hi.selectFrom(x, r3);
+        x = r4; r4 = lo.selectFrom(x, r5); r5 = hi.selectFrom(x, r5);
+        x = r6; r6 = lo.selectFrom(x, r7); r7 = hi.selectFrom(x, r7);
+        x = r8; r8 = lo.selectFrom(x, r9); r9 = hi.selectFrom(x, r9);
+        x = r10; r10 = lo.selectFrom(x, r11); r11 = hi.selectFrom(x, r11);
+        x = r12; r12 = lo.selectFrom(x, r13); r13 = hi.selectFrom(x, r13);
+        x = r14; r14 = lo.selectFrom(x, r15); r15 = hi.selectFrom(x, r15);
+        r0.intoArray(bp, dst);
+        r1.intoArray(bp, dst + 1 * NR);
+        r2.intoArray(bp, dst + 2 * NR);
+        r3.intoArray(bp, dst + 3 * NR);
+        r4.intoArray(bp, dst + 4 * NR);
+        r5.intoArray(bp, dst + 5 * NR);
+        r6.intoArray(bp, dst + 6 * NR);
+        r7.intoArray(bp, dst + 7 * NR);
+        r8.intoArray(bp, dst + 8 * NR);
+        r9.intoArray(bp, dst + 9 * NR);
+        r10.intoArray(bp, dst + 10 * NR);
+        r11.intoArray(bp, dst + 11 * NR);
+        r12.intoArray(bp, dst + 12 * NR);
+        r13.intoArray(bp, dst + 13 * NR);
+        r14.intoArray(bp, dst + 14 * NR);
+        r15.intoArray(bp, dst + 15 * NR);
+    }
+}
