@@ -77,7 +77,12 @@ public final class TorchZipReader {
         final boolean bigEndian = big;
         TorchPickleResolver resolver = new TorchPickleResolver(file, torchScript, options.lenientGlobals(),
                 (key, dtype, numel, view) -> storage(zip, p + "/data/", key, dtype, numel, bigEndian, cache));
-        Object top = Unpickler.load(zip.read(data), resolver, options.limits(), file);
+        Object top;
+        try {
+            top = Unpickler.load(zip.read(data), resolver, options.limits(), file);
+        } catch (CheckpointException e) {
+            throw e.withContext("in record '" + data.name() + "'");
+        }
 
         LinkedHashMap<String, RawTensor> tensors;
         Checkpoint.Format format;

@@ -148,8 +148,8 @@ public final class Unpickler {
                 }
                 step();
             } catch (CheckpointException e) {
-                if (e.getMessage().contains("at offset " + opStart + " (")) throw e;
-                throw new CheckpointException(e.reason(), source, stripFile(e) + " [pickle opcode "
+                if (e.detail().contains("at offset " + opStart + " (")) throw e.withFile(source);
+                throw new CheckpointException(e.reason(), source, e.detail() + " [pickle opcode "
                         + opName(op) + " at offset " + opStart + " (" + hex(op) + ")]", e.getCause());
             } catch (ClassCastException | IllegalArgumentException | IndexOutOfBoundsException e) {
                 throw err("malformed pickle: " + e.getMessage());
@@ -157,12 +157,6 @@ public final class Unpickler {
                 throw err("number out of range: " + e.getMessage());
             }
         }
-    }
-
-    private String stripFile(CheckpointException e) {
-        String m = e.getMessage();
-        String p = source == null ? null : source + ": ";
-        return p != null && m.startsWith(p) ? m.substring(p.length()) : m;
     }
 
     @SuppressWarnings("unchecked")
