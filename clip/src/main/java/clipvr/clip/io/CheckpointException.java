@@ -55,6 +55,7 @@ public final class CheckpointException extends RuntimeException {
 
     private final Reason reason;
     private final Path file;
+    private final String detail;
 
     public CheckpointException(Reason reason, Path file, String message) {
         this(reason, file, message, null);
@@ -64,6 +65,7 @@ public final class CheckpointException extends RuntimeException {
         super(file == null ? message : file + ": " + message, cause);
         this.reason = reason;
         this.file = file;
+        this.detail = message;
     }
 
     public CheckpointException(Reason reason, String message) {
@@ -79,10 +81,24 @@ public final class CheckpointException extends RuntimeException {
         return file;
     }
 
+    /** The message without the file name. */
+    public String detail() {
+        return detail;
+    }
+
     /** Same reason and cause, with the file name prefixed (used when a lower layer did not know the file). */
     public CheckpointException withFile(Path f) {
         if (file != null || f == null) return this;
-        CheckpointException e = new CheckpointException(reason, f, getMessage(), getCause());
+        return copy(f, detail);
+    }
+
+    /** Same reason, file and cause, with {@code context} (e.g. "in record 'p/data.pkl'") appended. */
+    public CheckpointException withContext(String context) {
+        return copy(file, detail + " (" + context + ")");
+    }
+
+    private CheckpointException copy(Path f, String d) {
+        CheckpointException e = new CheckpointException(reason, f, d, getCause());
         e.setStackTrace(getStackTrace());
         return e;
     }

@@ -131,6 +131,14 @@ public final class ClipStateDicts {
         }
         if (override != null) act = override;
         cfg = cfg.withActivation(act);
+        if (c.metadata().containsKey(TorchZipReader.FALLBACK_CLASSES_KEY)) {
+            // §4.6 (b): without __parameters__/__buffers__ every tensor attribute was taken; reconcile by name
+            List<String> dropped = new ArrayList<>();
+            Map<String, long[]> expected = expectedShapes(cfg);
+            w.keySet().removeIf(k -> !expected.containsKey(k) && dropped.add(k));
+            if (!dropped.isEmpty()) notes.add("ignored TorchScript tensor attributes outside the expected key set "
+                    + "(§4.6 fallback b): " + TorchObjects.abbreviate(dropped));
+        }
         validate(w, cfg, describe(c, scheme));
         checkExtras(extras, cfg, notes);
         return new ClipWeights(w, extras, cfg, scheme, describe(c, scheme), notes);

@@ -49,7 +49,7 @@ public final class TorchLegacyReader {
             throw new CheckpointException(Reason.UNKNOWN_FORMAT, file, "legacy torch stream: bad magic number");
         Unpickler.Result proto = Unpickler.loadAt(head, magic.end(), none, options.limits(), file);
         if (!Long.valueOf(1001).equals(proto.value())) throw new CheckpointException(Reason.UNSUPPORTED, file,
-                "legacy torch stream: protocol version " + proto.value() + " (expected 1001)");
+                "legacy torch stream: protocol version " + Unpickler.brief(proto.value()) + " (expected 1001)");
         Unpickler.Result sys = Unpickler.loadAt(head, proto.end(), none, options.limits(), file);
         List<String> notes = new ArrayList<>();
         Map<String, String> meta = new LinkedHashMap<>();
@@ -68,7 +68,8 @@ public final class TorchLegacyReader {
 
         long p = keys.end();
         for (Object k : keyList) {
-            String key = String.valueOf(k);
+            if (!(k instanceof String key)) throw new CheckpointException(Reason.BAD_CONTENT, file,
+                    "legacy torch stream: storage key " + Unpickler.brief(k) + " is not a string");
             TorchStorage s = roots.get(key);
             if (s == null) throw new CheckpointException(Reason.BAD_CONTENT, file,
                     "legacy torch stream: data for unknown storage key '" + key + "'");

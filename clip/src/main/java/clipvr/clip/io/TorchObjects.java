@@ -2,7 +2,6 @@ package clipvr.clip.io;
 
 import clipvr.clip.io.CheckpointException.Reason;
 import clipvr.clip.io.Unpickler.PyInstance;
-import clipvr.clip.io.Unpickler.PyTuple;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -138,8 +137,4 @@ final class TorchObjects {
                 : names.subList(0, 20) + " and " + (names.size() - 20) + " more";
     }
 
-    /** For legacy checks: is this a tuple of exactly these string items? */
-    static boolean isTuple(Object o, int n) {
-        return o instanceof PyTuple t && t.size() == n;
-    }
 }

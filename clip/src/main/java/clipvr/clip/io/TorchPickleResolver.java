@@ -89,8 +89,12 @@ final class TorchPickleResolver implements Unpickler.Resolver {
         handlers.put("torch Tensor", new PyGlobalRef("torch", "Tensor"));
         handlers.put("torch.nn.parameter Parameter", new PyGlobalRef("torch.nn.parameter", "Parameter"));
         handlers.put("_codecs encode", (PyCallable) this::codecsEncode);
-        handlers.put("builtins set", (PyCallable) a -> a.size() == 0 ? new LinkedHashSet<>()
-                : a.get(0) instanceof List<?> l ? new LinkedHashSet<>(l) : bad("set() expects a list"));
+        handlers.put("builtins set", (PyCallable) a -> {
+            LinkedHashSet<Object> set = new LinkedHashSet<>();
+            if (a.size() == 1 && a.get(0) instanceof List<?> l) for (Object o : l) set.add(Unpickler.hashableKey(o));
+            else if (a.size() != 0) throw fail("set() expects a list");
+            return set;
+        });
         handlers.put("builtins complex", (PyCallable) a -> a.size() == 2 && a.get(0) instanceof Double re
                 && a.get(1) instanceof Double im ? new double[]{re, im} : bad("complex() expects two floats"));
         handlers.put("builtins bytearray", (PyCallable) a -> a.size() == 0 ? new byte[0]
@@ -125,7 +129,7 @@ final class TorchPickleResolver implements Unpickler.Resolver {
     public Object persistentLoad(Object pid) {
         if (!(pid instanceof PyTuple t) || t.size() == 0)
             throw fail("persistent id must be a tuple, got " + Unpickler.typeName(pid));
-        if (!"storage".equals(t.get(0))) throw fail("persistent id of type '" + t.get(0) + "' is not supported"
+        if (!"storage".equals(t.get(0))) throw fail("persistent id of type " + Unpickler.brief(t.get(0)) + " is not supported"
                 + ("module".equals(t.get(0)) ? " (whole-module legacy saves embed source code)" : "")
                 + "; only 'storage' ids are accepted (§9.2)");
         if (t.size() != 5 && t.size() != 6) throw fail("storage persistent id has " + t.size() + " items, expected 5 or 6");
@@ -150,8 +154,8 @@ final class TorchPickleResolver implements Unpickler.Resolver {
         LinkedHashMap<Object, Object> m = new LinkedHashMap<>();
         if (a.size() == 1 && a.get(0) instanceof List<?> pairs) {
             for (Object p : pairs) {
-                if (p instanceof PyTuple kv && kv.size() == 2) m.put(kv.get(0), kv.get(1));
-                else if (p instanceof List<?> kv && kv.size() == 2) m.put(kv.get(0), kv.get(1));
+                if (p instanceof PyTuple kv && kv.size() == 2) m.put(Unpickler.hashableKey(kv.get(0)), kv.get(1));
+                else if (p instanceof List<?> kv && kv.size() == 2) m.put(Unpickler.hashableKey(kv.get(0)), kv.get(1));
                 else throw fail("OrderedDict expects key/value pairs");
             }
         } else if (a.size() != 0) throw fail("OrderedDict expects no arguments or a list of pairs");

@@ -44,6 +44,10 @@ final class TorchScriptCode {
     ClassInfo classInfo(PyClass c) {
         ClassInfo info = cache.computeIfAbsent(c, k -> {
             ClassInfo i = parse(source(k.module()), k.name());
+            // mangled qualifiers (…___torch_mangle_N, §4.3) normally have their own file; also try the parent's
+            int dot = k.module().lastIndexOf('.');
+            if (i == null && dot > 0 && k.module().substring(dot + 1).startsWith("___torch_mangle_"))
+                i = parse(source(k.module().substring(0, dot)), k.name());
             if (i == null) missing++; else parsed++;
             return i == null ? NONE : i;
         });

@@ -20,6 +20,12 @@ public final class TorchZipReader {
     /** Highest archive version known to be accepted by PyTorch (§2.2); higher values only warn. */
     public static final int MAX_KNOWN_VERSION = 6;
 
+    /**
+     * Metadata key set on TorchScript checkpoints when some classes had no parsable {@code __parameters__} /
+     * {@code __buffers__} declaration, so that every tensor attribute of theirs was taken (§4.6 fallback b).
+     */
+    public static final String FALLBACK_CLASSES_KEY = "torchscript.fallback_classes";
+
     private TorchZipReader() {}
 
     public static Checkpoint read(Path file) {
@@ -77,7 +83,12 @@ public final class TorchZipReader {
         final boolean bigEndian = big;
         TorchPickleResolver resolver = new TorchPickleResolver(file, torchScript, options.lenientGlobals(),
                 (key, dtype, numel, view) -> storage(zip, p + "/data/", key, dtype, numel, bigEndian, cache));
-        Object top = Unpickler.load(zip.read(data), resolver, options.limits(), file);
+        Object top;
+        try {
+            top = Unpickler.load(zip.read(data), resolver, options.limits(), file);
+        } catch (CheckpointException e) {
+            throw e.withContext("in record '" + data.name() + "'");
+        }
 
         LinkedHashMap<String, RawTensor> tensors;
         Checkpoint.Format format;
@@ -87,6 +98,7 @@ public final class TorchZipReader {
             TorchScriptCode code = new TorchScriptCode(zip, p);
             tensors = TorchObjects.fromTorchScript(top, code, file, notes);
             if (top instanceof Unpickler.PyInstance root) meta.put("torchscript.root_class", root.type.qualifiedName());
+            if (code.missingClasses() > 0) meta.put(FALLBACK_CLASSES_KEY, Integer.toString(code.missingClasses()));
             if (code.missingClasses() > 0) notes.add("no code/ declaration found for " + code.missingClasses()
                     + " class(es): took all their tensor attributes (§4.6 fallback b)");
         } else {

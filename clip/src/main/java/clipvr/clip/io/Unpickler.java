@@ -148,8 +148,8 @@ public final class Unpickler {
                 }
                 step();
             } catch (CheckpointException e) {
-                if (e.getMessage().contains("at offset " + opStart + " (")) throw e;
-                throw new CheckpointException(e.reason(), source, stripFile(e) + " [pickle opcode "
+                if (e.detail().contains("at offset " + opStart + " (")) throw e.withFile(source);
+                throw new CheckpointException(e.reason(), source, e.detail() + " [pickle opcode "
                         + opName(op) + " at offset " + opStart + " (" + hex(op) + ")]", e.getCause());
             } catch (ClassCastException | IllegalArgumentException | IndexOutOfBoundsException e) {
                 throw err("malformed pickle: " + e.getMessage());
@@ -157,12 +157,6 @@ public final class Unpickler {
                 throw err("number out of range: " + e.getMessage());
             }
         }
-    }
-
-    private String stripFile(CheckpointException e) {
-        String m = e.getMessage();
-        String p = source == null ? null : source + ": ";
-        return p != null && m.startsWith(p) ? m.substring(p.length()) : m;
     }
 
     @SuppressWarnings("unchecked")
@@ -215,9 +209,13 @@ public final class Unpickler {
             case 0x90 -> {                                                    // ADDITEMS
                 List<Object> items = popToMark();
                 if (!(peek() instanceof Set<?> s)) throw err("ADDITEMS on a " + typeName(peek()));
-                ((Set<Object>) s).addAll(items);
+                for (Object i : items) ((Set<Object>) s).add(key(i));
             }
-            case 0x91 -> push(Collections.unmodifiableSet(new LinkedHashSet<>(popToMark()))); // FROZENSET
+            case 0x91 -> {                                                    // FROZENSET
+                LinkedHashSet<Object> set = new LinkedHashSet<>();
+                for (Object i : popToMark()) set.add(key(i));
+                push(Collections.unmodifiableSet(set));
+            }
             case 0x4E -> push(null);                                          // NONE
             case 0x88 -> push(Boolean.TRUE);                                  // NEWTRUE
             case 0x89 -> push(Boolean.FALSE);                                 // NEWFALSE
@@ -294,9 +292,42 @@ public final class Unpickler {
     }
 
     private Object key(Object k) {
+        try {
+            return hashableKey(k);
+        } catch (CheckpointException e) {
+            throw new CheckpointException(e.reason(), source, e.detail() + " at offset " + opStart + " (" + opName(op) + ")");
+        }
+    }
+
+    /** Maximum nesting of tuples used as dict keys or set items (their hashing is recursive). */
+    static final int MAX_KEY_DEPTH = 32;
+
+    /**
+     * Checks that {@code k} can serve as a map key / set item: None, str, int, float, bool, or a tuple of those
+     * nested at most {@link #MAX_KEY_DEPTH} deep (bounding the recursion of hashCode/equals).
+     */
+    static Object hashableKey(Object k) {
+        checkHashable(k, 0);
+        return k;
+    }
+
+    private static void checkHashable(Object k, int depth) {
         if (k == null || k instanceof String || k instanceof Long || k instanceof Boolean || k instanceof Double
-                || k instanceof BigInteger || k instanceof PyTuple) return k;
-        throw err("unhashable dict key of type " + typeName(k));
+                || k instanceof BigInteger) return;
+        if (k instanceof PyTuple t) {
+            if (depth >= MAX_KEY_DEPTH) throw new CheckpointException(Reason.LIMIT_EXCEEDED,
+                    "tuple key nested deeper than " + MAX_KEY_DEPTH);
+            for (Object o : t.items()) checkHashable(o, depth + 1);
+            return;
+        }
+        throw new CheckpointException(Reason.BAD_PICKLE, "unhashable dict key or set item of type " + typeName(k));
+    }
+
+    /** A short, non-recursive rendering of a value for error messages. */
+    static String brief(Object o) {
+        if (o instanceof String s) return "'" + (s.length() > 80 ? s.substring(0, 80) + "..." : s) + "'";
+        if (o instanceof Long || o instanceof Boolean || o instanceof Double) return String.valueOf(o);
+        return describe(o);
     }
 
     // ------------------------------------------------------------------------------------------------------------

@@ -154,7 +154,7 @@ public final class ZipArchive {
             if (method != 0 && method != 8)
                 throw unsupported("entry '" + name + "' uses compression method " + method + " (only STORED and DEFLATE)");
             if (disk != 0) throw unsupported("multi-disk zip archives are not supported");
-            if (usize < 0 || csize < 0 || local < 0 || local + 30 > centralDirLimit(offset))
+            if (usize < 0 || csize < 0 || local < 0 || local + 30 > offset)
                 throw bad("entry '" + name + "': sizes/offset out of range");
             if (method == 0 && csize != usize)
                 throw bad("STORED entry '" + name + "' has compressed size " + csize + " != size " + usize);
@@ -163,8 +163,6 @@ public final class ZipArchive {
         }
         return out;
     }
-
-    private long centralDirLimit(long cdOffset) { return cdOffset; }
 
     private long need64(long q, long qEnd, String name) {
         if (q + 8 > qEnd) throw bad("entry '" + name + "': ZIP64 extra field too short");

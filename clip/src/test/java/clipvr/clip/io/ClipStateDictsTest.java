@@ -139,6 +139,21 @@ class ClipStateDictsTest {
         assertTrue(w.notes().stream().noneMatch(n -> n.startsWith("warning")), w.notes()::toString);
     }
 
+    @Test void torchScriptFallbackAttributesAreReconciledByName() {
+        Path d = SharedFixtures.tinyVit();
+        Checkpoint st = CheckpointReader.read(d.resolve("openai.safetensors"));
+        Map<String, RawTensor> m = new LinkedHashMap<>(st.tensors());
+        RawTensor mask = RawTensor.ofFloats("transformer.resblocks.0.attn_mask", new long[]{1}, new float[]{0});
+        m.put(mask.name(), mask);
+        Checkpoint strict = new Checkpoint(null, Checkpoint.Format.TORCHSCRIPT, m, Map.of(), List.of(), "x");
+        assertThrows(CheckpointException.class, () -> ClipStateDicts.canonicalize(strict, null, null, null));
+        Checkpoint fallback = new Checkpoint(null, Checkpoint.Format.TORCHSCRIPT, m,
+                Map.of(TorchZipReader.FALLBACK_CLASSES_KEY, "3"), List.of(), "x");
+        ClipWeights w = ClipStateDicts.canonicalize(fallback, null, null, null);
+        assertFalse(w.tensors().containsKey(mask.name()));
+        assertTrue(w.notes().stream().anyMatch(n -> n.contains("attn_mask")), w.notes()::toString);
+    }
+
     @Test void expectedShapesMatchSpecCountsForViTB32() {
         ClipConfig b32 = new ClipConfig(512, 224, 32, 768, 12, 12, 3072, 77, 49408, 512, 12, 8, 2048,
                 Activation.QUICK_GELU, 1e-5);

@@ -20,11 +20,30 @@ class CorruptionPropertiesTest {
 
     private static byte[] pt, st;
 
+    /** The fixture file, or (when the shared fixtures are absent) a synthetic file of the same format. */
     private static synchronized byte[] bytes(String name) throws Exception {
         Path d = SharedFixtures.shared().resolve("fixtures/tiny-vit");
-        Assume.that(Files.isDirectory(d));
-        if (name.endsWith(".pt")) return pt != null ? pt : (pt = Files.readAllBytes(d.resolve(name)));
-        return st != null ? st : (st = Files.readAllBytes(d.resolve(name)));
+        boolean ptFile = name.endsWith(".pt");
+        if (ptFile ? pt != null : st != null) return ptFile ? pt : st;
+        byte[] b = Files.isDirectory(d) ? Files.readAllBytes(d.resolve(name)) : ptFile ? syntheticPt() : syntheticSt();
+        if (ptFile) pt = b; else st = b;
+        return b;
+    }
+
+    private static byte[] syntheticSt() {
+        java.util.List<RawTensor> ts = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) ts.add(RawTensor.ofFloats("t" + i, new long[]{16, 16}, new float[256]));
+        return SafetensorsWriter.toBytes(ts, java.util.Map.of("format", "pt"));
+    }
+
+    private static byte[] syntheticPt() {
+        PickleWriter w = new PickleWriter().proto(2).orderedDict().mark();
+        ZipBuilder z = new ZipBuilder(true, true);
+        for (int i = 0; i < 8; i++)
+            w.str("t" + i).tensorV2("FloatStorage", Integer.toString(i), 256, 0, new long[]{16, 16}, new long[]{16, 1});
+        z.add("synthetic/data.pkl", w.setitems().stop().toBytes());
+        for (int i = 0; i < 8; i++) z.add("synthetic/data/" + i, new byte[1024]);
+        return z.add("synthetic/version", "3\n").toBytes();
     }
 
     private static void readCopy(byte[] content, String suffix, boolean mustFail) throws Exception {

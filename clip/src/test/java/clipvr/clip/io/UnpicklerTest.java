@@ -115,6 +115,20 @@ class UnpicklerTest {
         assertEquals(Reason.BAD_PICKLE, fails(new PickleWriter().proto(2).global("torch", "Tensor").emptyTuple().newobj().stop().toBytes(), false).reason());
     }
 
+    @Test void recursiveStructuresCannotOverflowTheJavaStack(@org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        // a tuple nested 100,000 deep used as a dict key: hashing it would recurse
+        PickleWriter deep = new PickleWriter().proto(2).emptyDict().emptyTuple();
+        for (int i = 0; i < 100_000; i++) deep.tuple1();
+        deep.none().setitem().stop();
+        assertEquals(Reason.LIMIT_EXCEEDED, fails(deep.toBytes(), false).reason());
+        // a dict that contains itself, saved as a torch.save state dict: flattening must stop
+        byte[] self = new PickleWriter().proto(2).emptyDict().binput(0).str("me").binget(0).setitem().stop().toBytes();
+        Path f = dir.resolve("self.pt");
+        java.nio.file.Files.write(f, new ZipBuilder(true, false).add("s/data.pkl", self).toBytes());
+        CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointReader.read(f));
+        assertEquals(Reason.LIMIT_EXCEEDED, e.reason(), e.getMessage());
+    }
+
     @Test void truncationAndLimits() {
         assertEquals(Reason.TRUNCATED, fails(new byte[]{(byte) 0x80, 2, 'X', 10, 0, 0, 0, 'a'}, false).reason());
         assertEquals(Reason.TRUNCATED, fails(new byte[]{(byte) 0x80, 2, 'K', 1}, false).reason());
