@@ -1,6 +1,12 @@
 package clipvr.tensor;
 
+import net.jqwik.api.Arbitraries;
+import net.jqwik.api.Arbitrary;
+import net.jqwik.api.Combinators;
+import net.jqwik.api.Tuple;
+
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 
 import static org.junit.jupiter.api.Assertions.fail;
@@ -65,7 +71,58 @@ public final class PropertySupport {
         return p;
     }
 
+    // ------------------------------------------------------------------ shape generators
+
+    public static int[] ints(List<Integer> l) { return l.stream().mapToInt(Integer::intValue).toArray(); }
+
+    /** Shapes of rank minRank..maxRank with dims in [minDim, maxDim] (0 included only when minDim is 0, and rarely). */
+    public static Arbitrary<int[]> shapes(int minRank, int maxRank, int minDim, int maxDim) {
+        Arbitrary<Integer> dim = minDim > 0 ? Arbitraries.integers().between(minDim, maxDim)
+                : Arbitraries.frequencyOf(Tuple.of(1, Arbitraries.just(0)), Tuple.of(9, Arbitraries.integers().between(1, maxDim)));
+        return dim.list().ofMinSize(minRank).ofMaxSize(maxRank).map(PropertySupport::ints);
+    }
+
+    /** Two shapes that broadcast together. */
+    public record ShapePair(int[] a, int[] b) {
+        @Override public String toString() { return Arrays.toString(a) + " with " + Arrays.toString(b); }
+    }
+
+    /**
+     * Broadcast-compatible pairs: draw a full shape, then each operand keeps a random number of trailing axes
+     * and turns a random subset of them into size 1 (so ranks differ and size-1 axes sit on either side).
+     */
+    public static Arbitrary<ShapePair> broadcastPairs(int maxRank, int maxDim) {
+        return shapes(0, maxRank, 0, maxDim).flatMap(full -> {
+            int r = full.length;
+            Arbitrary<int[]> derived = Combinators.combine(Arbitraries.integers().between(0, r),
+                    Arbitraries.of(true, false).list().ofSize(r)).as((rank, ones) -> {
+                int[] s = new int[rank];
+                for (int d = 0; d < rank; d++) s[d] = ones.get(r - rank + d) ? 1 : full[r - rank + d];
+                return s;
+            });
+            return Combinators.combine(derived, derived).as(ShapePair::new);
+        });
+    }
+
+    /** The broadcast shape, written out: right-align, equal sizes stay, a 1 takes the other size. */
+    public static int[] expectedBroadcast(int[] a, int[] b) {
+        int r = Math.max(a.length, b.length);
+        int[] out = new int[r];
+        for (int i = 0; i < r; i++) {
+            int da = i - (r - a.length) >= 0 ? a[i - (r - a.length)] : 1;
+            int db = i - (r - b.length) >= 0 ? b[i - (r - b.length)] : 1;
+            if (da != db && da != 1 && db != 1) return null;
+            out[i] = da == 1 ? db : da;
+        }
+        return out;
+    }
+
     // ------------------------------------------------------------------ data
+
+    /** The tensor holding {@code values}: contiguous, or (when {@code strided}) with a random layout. */
+    public static Tensor tensor(DType dtype, double[] values, int[] shape, boolean strided, SplittableRandom rng) {
+        return strided ? randomLayout(dtype, values, shape, rng) : Tensor.of(values.clone(), shape).to(dtype);
+    }
 
     public static double[] gaussians(SplittableRandom rng, int n, double scale) {
         double[] a = new double[n];
