@@ -25,7 +25,9 @@ class ConvPoolPropertiesTest {
         int[] xShape() { return new int[]{n, c, h, w}; }
     }
 
-    @Provide Arbitrary<Problem> problems() {
+    @Provide Arbitrary<Problem> problems() { return problemArbitrary(); }
+
+    static Arbitrary<Problem> problemArbitrary() {
         Arbitrary<int[]> dims = Arbitraries.integers().between(1, 7).list().ofSize(4).map(PropertySupport::ints);  // n, c, h, w (n, c folded below)
         Arbitrary<int[]> geo = Arbitraries.integers().between(0, 3).list().ofSize(6).map(PropertySupport::ints);  // kh, kw, sh, sw, ph, pw
         return Combinators.combine(dims, geo).as((d, q) -> {
