@@ -172,8 +172,20 @@ public final class SimdKernels {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j <= n - L; j += L) acc = acc.add(FloatVector.fromArray(S, a, off + j));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = addLanes(acc);
         for (; j < n; j++) s += a[off + j];
+        return s;
+    }
+
+    /**
+     * Σ of the lanes in lane order 0..L-1. Not {@code reduceLanes(ADD)}: its float order is unspecified and
+     * differs between the JIT-compiled intrinsic and the interpreted fallback, so the same row summed before
+     * and after warm-up gave different bits.
+     */
+    static float addLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0f;
+        for (float x : lanes) s += x;
         return s;
     }
 
@@ -207,7 +219,7 @@ public final class SimdKernels {
                 if (!log) e.intoArray(o, dst + j);
                 acc = acc.add(e);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = addLanes(acc);
             for (; j < n; j++) {
                 float e = (float) Math.exp(a[src + j] - m);
                 if (!log) o[dst + j] = e;
@@ -245,7 +257,7 @@ public final class SimdKernels {
             FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j <= n - L; j += L) { FloatVector c = FloatVector.fromArray(S, a, src + j).sub(mv); acc = c.fma(c, acc); }
-            float var = acc.reduceLanes(VectorOperators.ADD);
+            float var = addLanes(acc);
             for (; j < n; j++) { float c = a[src + j] - mu; var += c * c; }
             var /= n;
             float rs = (float) (1.0 / Math.sqrt(var + eps));
