@@ -164,6 +164,20 @@ class SimdKernelsPropertiesTest {
         for (UnaryOp op : UnaryOp.values()) if (SimdKernels.vectorised(op)) checkUnary(op, 9, 4099, true, rng);
     }
 
+    @Example void expIsAccurateOverTheWholeFloatRange() {
+        // every 1/64 from -110 to 95: underflow to 0 (x < -103.97), denormals, normal range, overflow to ∞ (x > 88.72)
+        int n = (95 + 110) * 64;
+        float[] xs = new float[n];
+        for (int i = 0; i < n; i++) xs[i] = -110 + i / 64f;
+        Tensor x = Tensor.of(xs, n), out = Tensor.empty(DType.F32, n);
+        SimdKernels.unary(UnaryOp.EXP, x, out);
+        for (int i = 0; i < n; i++) {
+            double want = (float) Math.exp(xs[i]), got = out.f32()[i];
+            if (Double.isInfinite(want)) assertEquals(want, got, 0.0, "exp(" + xs[i] + ")");
+            else assertEquals(want, got, 16 * U32 * want + 0x1p-149, "exp(" + xs[i] + ")");   // ±1 denormal step
+        }
+    }
+
     static void checkUnary(UnaryOp op, int rows, int n, boolean specials, SplittableRandom rng) {
         float[] xs = elementwiseData(rng, rows * n, specials);
         Tensor x = paddedRows(rng, rows, n, xs), out1 = paddedRows(rng, rows, n, null), out2 = twin(out1);
