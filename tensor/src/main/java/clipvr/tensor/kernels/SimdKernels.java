@@ -6,6 +6,7 @@ import clipvr.tensor.ops.BinaryOp;
 import clipvr.tensor.ops.ReduceOp;
 import clipvr.tensor.ops.UnaryOp;
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
@@ -65,9 +66,35 @@ public final class SimdKernels {
         };
     }
 
+    /**
+     * e^x in float lanes built only from exactly specified lane operations (add, mul, fma, float↔int conversion of
+     * integral values, shifts), so it gives the same bits compiled or interpreted and on every CPU.
+     * {@code lanewise(EXP)} does not: the C2 intrinsic (an SVML-style routine, ≤ 1 ulp) and the interpreted
+     * fallback ({@code Math.exp} per lane) differ in the last bit, so results changed when the JIT warmed up.
+     * Cody–Waite reduction x = k·ln2 + r with k = round(x·log₂e), |r| ≤ ~0.35; e^r by its degree-7 Taylor
+     * polynomial (truncation r⁸/8! &lt; 6e-9, below float resolution); 2^k applied as two exact power-of-two
+     * factors so k from -150 (underflow to 0) to 128 (overflow to ∞) needs no special case. NaN stays NaN.
+     */
+    static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(-104f).min(89f);
+        final float magic = 12582912f;                                      // 1.5·2²³: adding it rounds to an integer
+        FloatVector kf = xc.mul(1.44269504f).add(magic).sub(magic);
+        FloatVector r = kf.fma(FloatVector.broadcast(S, -0.693145751953125f), xc);   // ln2 split in a high part with
+        r = kf.fma(FloatVector.broadcast(S, -1.42860677e-6f), r);                    // few bits and a low remainder
+        FloatVector p = r.mul(1f / 5040).add(1f / 720)
+                .fma(r, FloatVector.broadcast(S, 1f / 120)).fma(r, FloatVector.broadcast(S, 1f / 24))
+                .fma(r, FloatVector.broadcast(S, 1f / 6)).fma(r, FloatVector.broadcast(S, 0.5f))
+                .fma(r, FloatVector.broadcast(S, 1f)).fma(r, FloatVector.broadcast(S, 1f));
+        IntVector k = (IntVector) kf.convert(VectorOperators.F2I, 0);
+        IntVector k1 = k.lanewise(VectorOperators.ASHR, 1), k2 = k.sub(k1);
+        FloatVector s1 = k1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = k2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2);
+    }
+
     static FloatVector logistic(FloatVector x) {
         FloatVector one = FloatVector.broadcast(S, 1f);
-        return one.div(one.add(x.neg().lanewise(VectorOperators.EXP)));
+        return one.div(one.add(exp(x.neg())));
     }
 
     /**
@@ -81,14 +108,14 @@ public final class SimdKernels {
                 .fma(t, FloatVector.broadcast(S, 1.421413741f))
                 .fma(t, FloatVector.broadcast(S, -0.284496736f))
                 .fma(t, FloatVector.broadcast(S, 0.254829592f)).mul(t);
-        FloatVector y = FloatVector.broadcast(S, 1f).sub(poly.mul(ax.mul(ax).neg().lanewise(VectorOperators.EXP)));
+        FloatVector y = FloatVector.broadcast(S, 1f).sub(poly.mul(exp(ax.mul(ax).neg())));
         return y.blend(y.neg(), x.compare(VectorOperators.LT, 0f));   // erf is odd
     }
 
     static FloatVector apply(UnaryOp op, FloatVector x) {
         return switch (op) {
             case NEG -> x.neg();
-            case EXP -> x.lanewise(VectorOperators.EXP);
+            case EXP -> exp(x);
             case SQRT -> x.sqrt();
             case ABS -> x.abs();
             case SQUARE -> x.mul(x);
@@ -100,7 +127,7 @@ public final class SimdKernels {
             case GELU -> x.mul(0.5f).mul(erf(x.mul((float) Math.sqrt(0.5))).add(1f));
             case GELU_GRAD -> {
                 FloatVector cdf = erf(x.mul((float) Math.sqrt(0.5))).add(1f).mul(0.5f);
-                FloatVector pdf = x.mul(x).mul(-0.5f).lanewise(VectorOperators.EXP).mul((float) (1 / Math.sqrt(2 * Math.PI)));
+                FloatVector pdf = exp(x.mul(x).mul(-0.5f)).mul((float) (1 / Math.sqrt(2 * Math.PI)));
                 yield cdf.add(x.mul(pdf));
             }
             case QUICK_GELU -> x.mul(logistic(x.mul(1.702f)));
@@ -172,8 +199,20 @@ public final class SimdKernels {
         FloatVector acc = FloatVector.zero(S);
         int j = 0;
         for (; j <= n - L; j += L) acc = acc.add(FloatVector.fromArray(S, a, off + j));
-        float s = acc.reduceLanes(VectorOperators.ADD);
+        float s = addLanes(acc);
         for (; j < n; j++) s += a[off + j];
+        return s;
+    }
+
+    /**
+     * Σ of the lanes in lane order 0..L-1. Not {@code reduceLanes(ADD)}: its float order is unspecified and
+     * differs between the JIT-compiled intrinsic and the interpreted fallback, so the same row summed before
+     * and after warm-up gave different bits.
+     */
+    static float addLanes(FloatVector v) {
+        float[] lanes = v.toArray();
+        float s = 0f;
+        for (float x : lanes) s += x;
         return s;
     }
 
@@ -203,11 +242,11 @@ public final class SimdKernels {
             FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j <= n - L; j += L) {
-                FloatVector e = FloatVector.fromArray(S, a, src + j).sub(mv).lanewise(VectorOperators.EXP);
+                FloatVector e = exp(FloatVector.fromArray(S, a, src + j).sub(mv));
                 if (!log) e.intoArray(o, dst + j);
                 acc = acc.add(e);
             }
-            float s = acc.reduceLanes(VectorOperators.ADD);
+            float s = addLanes(acc);
             for (; j < n; j++) {
                 float e = (float) Math.exp(a[src + j] - m);
                 if (!log) o[dst + j] = e;
@@ -245,7 +284,7 @@ public final class SimdKernels {
             FloatVector acc = FloatVector.zero(S);
             int j = 0;
             for (; j <= n - L; j += L) { FloatVector c = FloatVector.fromArray(S, a, src + j).sub(mv); acc = c.fma(c, acc); }
-            float var = acc.reduceLanes(VectorOperators.ADD);
+            float var = addLanes(acc);
             for (; j < n; j++) { float c = a[src + j] - mu; var += c * c; }
             var /= n;
             float rs = (float) (1.0 / Math.sqrt(var + eps));

@@ -23,6 +23,7 @@ public final class Convolution {
         if (bias != null && (bias.rank() != 1 || bias.size(0) != ws[0]))
             throw new IllegalArgumentException("conv2d: bias " + Shape.str(bias.shape()) + " does not match " + ws[0] + " output channels");
         Elementwise.sameDType("conv2d", x, weight);
+        if (bias != null) Elementwise.sameDType("conv2d", x, bias);
     }
 
     /** cols [N·Ho·Wo, C·kh·kw]: one receptive field per row. */

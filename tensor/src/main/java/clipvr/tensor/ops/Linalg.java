@@ -69,7 +69,13 @@ public final class Linalg {
         int kb = transB ? b.size(-1) : b.size(-2), n = transB ? b.size(-2) : b.size(-1);
         if (k != kb)
             throw new IllegalArgumentException(op + ": inner dimensions differ: " + Shape.str(a.shape()) + " and " + Shape.str(b.shape()));
-        int[] batch = Shape.broadcast(op, Arrays.copyOf(a.shape(), a.rank() - 2), Arrays.copyOf(b.shape(), b.rank() - 2));
+        int[] batch;
+        try {
+            batch = Shape.broadcast(op, Arrays.copyOf(a.shape(), a.rank() - 2), Arrays.copyOf(b.shape(), b.rank() - 2));
+        } catch (IllegalArgumentException e) {     // name the operands, not just their batch parts
+            throw new IllegalArgumentException(op + ": batch dimensions of " + Shape.str(a.shape()) + " and "
+                    + Shape.str(b.shape()) + " cannot be broadcast", e);
+        }
         int nBatch = Shape.numel(batch);
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;

@@ -32,6 +32,7 @@ public final class Normalization {
             if (p != null && (p.rank() != 1 || p.size(0) != n))
                 throw new IllegalArgumentException("layerNorm: parameter shape " + Shape.str(p.shape()) + " does not match last axis of " + Shape.str(s));
         if (weight != null) Elementwise.sameDType("layerNorm", x, weight);
+        if (bias != null) Elementwise.sameDType("layerNorm", x, bias);
         Tensor xc = x.contiguous();
         int rows = n == 0 ? 0 : xc.numel() / n;
         int[] statShape = java.util.Arrays.copyOf(s, s.length - 1);
