@@ -79,14 +79,20 @@ public final class Tensor {
     /** Standard normal samples, drawn in row-major order from {@code rng} (deterministic for a seed). */
     public static Tensor randn(DType dtype, RandomGenerator rng, int... shape) {
         Tensor t = empty(dtype, shape);
-        for (int i = 0, n = t.numel(); i < n; i++) t.setFlat(i, rng.nextGaussian());
+        switch (t.storage) {
+            case Storage.Floats(float[] a) -> { for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian(); }
+            case Storage.Doubles(double[] a) -> { for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian(); }
+        }
         return t;
     }
 
     /** Uniform samples in [lo, hi), row-major order. */
     public static Tensor uniform(DType dtype, RandomGenerator rng, double lo, double hi, int... shape) {
         Tensor t = empty(dtype, shape);
-        for (int i = 0, n = t.numel(); i < n; i++) t.setFlat(i, lo + (hi - lo) * rng.nextDouble());
+        switch (t.storage) {
+            case Storage.Floats(float[] a) -> { for (int i = 0; i < a.length; i++) a[i] = (float) (lo + (hi - lo) * rng.nextDouble()); }
+            case Storage.Doubles(double[] a) -> { for (int i = 0; i < a.length; i++) a[i] = lo + (hi - lo) * rng.nextDouble(); }
+        }
         return t;
     }
 

@@ -18,7 +18,7 @@ final class ClipInit {
     private ClipInit() {}
 
     static void initialize(Clip model, RandomGenerator rng) {
-        if (rng instanceof Uninitialized) return;
+        if (rng == clipvr.autograd.nn.Init.NONE) return;
         var c = model.config;
         Map<String, Parameter> p = model.namedParameters();
         set(p, "token_embedding.weight", rng, 0.02);
@@ -45,16 +45,5 @@ final class ClipInit {
         Parameter q = p.get(name);
         DType d = q.dtype();
         q.data().copyFrom(Tensor.randn(d, rng, q.shape()).mul(std));
-    }
-
-    /**
-     * A generator that returns zeros cheaply: models built only to receive loaded weights skip the
-     * cost of drawing ~10⁸ random numbers.
-     */
-    static final class Uninitialized implements RandomGenerator {
-        static final Uninitialized INSTANCE = new Uninitialized();
-        @Override public long nextLong() { return 0L; }
-        @Override public double nextDouble() { return 0.5; }
-        @Override public double nextGaussian() { return 0.0; }
     }
 }

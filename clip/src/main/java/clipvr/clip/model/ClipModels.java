@@ -27,7 +27,7 @@ public final class ClipModels {
     /** Builds the model described by {@code w.config()} and moves every canonical tensor into it. */
     public static Clip fromWeights(ClipWeights w, DType dtype) {
         ClipConfig c = w.config();
-        Clip model = new Clip(c, dtype, ClipInit.Uninitialized.INSTANCE);
+        Clip model = new Clip(c, dtype, clipvr.autograd.nn.Init.NONE);
         Map<String, Parameter> params = model.namedParameters();
         for (var e : w.tensors().entrySet()) {
             Parameter p = params.get(e.getKey());

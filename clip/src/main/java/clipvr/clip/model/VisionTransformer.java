@@ -2,6 +2,7 @@ package clipvr.clip.model;
 
 import clipvr.autograd.Var;
 import clipvr.autograd.nn.Conv2d;
+import clipvr.autograd.nn.Init;
 import clipvr.autograd.nn.LayerNorm;
 import clipvr.autograd.nn.Module;
 import clipvr.autograd.nn.Parameter;
@@ -33,14 +34,14 @@ public final class VisionTransformer extends Module {
         this.outputDim = c.embedDim();
         int grid = resolution / patch;
         this.conv1 = child("conv1", new Conv2d(3, width, new Windows.Geometry(patch, patch, patch, patch, 0, 0), false, dtype, rng));
-        double scale = Math.pow(width, -0.5);
-        this.classEmbedding = param("class_embedding", Tensor.randn(dtype, rng, width).mul(scale));
-        this.positionalEmbedding = param("positional_embedding", Tensor.randn(dtype, rng, grid * grid + 1, width).mul(scale));
+        double scale = Math.pow(width, -0.5);                                  // OpenAI: scale · randn
+        this.classEmbedding = param("class_embedding", Init.normal(dtype, rng, width).mul(scale));
+        this.positionalEmbedding = param("positional_embedding", Init.normal(dtype, rng, grid * grid + 1, width).mul(scale));
         this.lnPre = child("ln_pre", new LayerNorm(width, c.layerNormEps(), dtype));
         this.transformer = child("transformer", new Transformer(width, c.visionLayers(), c.visionHeads(), c.visionMlpWidth(),
                 c.activation(), c.layerNormEps(), dtype, rng));
         this.lnPost = child("ln_post", new LayerNorm(width, c.layerNormEps(), dtype));
-        this.proj = param("proj", Tensor.randn(dtype, rng, width, outputDim).mul(scale));
+        this.proj = param("proj", Init.normal(dtype, rng, width, outputDim).mul(scale));
     }
 
     public Transformer transformer() { return transformer; }
