@@ -20,9 +20,13 @@ class PromptGeometryTest {
         assertEquals(288, g336.arInner());
         assertEquals(42, g336.narrow());
         assertEquals(84, g336.medium());
+        assertEquals(192, g336.padInner());
         PromptGeometry g384 = PromptGeometry.forResolution(384);          // SMM's ViT-B/32 resolution
         assertEquals(48, g384.narrow());
         assertEquals(96, g384.medium());
+        assertEquals(51, g384.vpPad());
+        assertEquals(330, g384.arInner());
+        assertEquals(220, g384.padInner());
         PromptGeometry g16 = PromptGeometry.forResolution(16);
         assertEquals(2, g16.vpPad());
         assertEquals(14, g16.arInner());
