@@ -22,36 +22,44 @@ import java.util.List;
  *   <li>DVP-cse ({@link #byCause}): g(r) = the cause of r; M = K·m, with r = k·m + j within a class.</li>
  *   <li>DVP-cls ({@link #byCluster}): g(r) = the k-means cluster of r; M = m.</li>
  * </ul>
- * Each branch scores only its own rows: F = indexSelect(cat_k(scale · v̂_k T_kᵀ), inverse permutation).
+ * DVP-cse scores each cause table only with its own branch (reshape and concatenate, as the code); DVP-cls computes
+ * Σ_k mask_k ⊙ scale·v̂_k Tᵀ, as the code.
  */
 public final class DecoupledHead {
     private final int numClasses;
     private final int perClass;                 // M
     private final int branches;                 // K
     private final int[] branchOf;               // g(r), r < C·M
-    private final List<Tensor> branchTables;    // T_k [n_k, E]: the rows with g(r) = k, in increasing r
-    private final int[] gatherIndex;            // position in cat_k(S_k) of every r
+    private final Tensor descriptions;          // T [C·M, E]
+    private final List<Tensor> masks;           // mask_k [C·M]: 1 where g(r) = k (DVP-cls path)
+    private final List<Tensor> causeTables;     // T_k [C·m, E] (DVP-cse path), or null
     private final double scale;
     private Tensor weights;                     // ω [C, M]
 
+    /** General form: any assignment g(r) ∈ [0, K) of the C·M class-major descriptions T [C·M, E] to branches. */
     public DecoupledHead(Tensor descriptions, int[] branchOf, int branches, int numClasses, double scale) {
+        this(descriptions, branchOf, branches, numClasses, scale, null);
+    }
+
+    private DecoupledHead(Tensor descriptions, int[] branchOf, int branches, int numClasses, double scale, List<Tensor> causeTables) {
         int rows = descriptions.size(0);
         if (rows % numClasses != 0 || branchOf.length != rows)
             throw new IllegalArgumentException("DecoupledHead: " + rows + " descriptions, " + branchOf.length + " branch ids, " + numClasses + " classes do not fit");
+        for (int g : branchOf)
+            if (g < 0 || g >= branches) throw new IllegalArgumentException("DecoupledHead: branch ids must lie in [0, " + branches + "), got " + g);
         this.numClasses = numClasses;
         this.perClass = rows / numClasses;
         this.branches = branches;
         this.branchOf = branchOf.clone();
         this.scale = scale;
-        this.branchTables = new ArrayList<>();
-        this.gatherIndex = new int[rows];
-        int at = 0;
+        this.descriptions = descriptions;
+        this.causeTables = causeTables;
+        this.masks = new ArrayList<>();
         for (int k = 0; k < branches; k++) {
-            int[] rowsK = rowsOf(k);
-            for (int r : rowsK) gatherIndex[r] = at++;
-            branchTables.add(rowsK.length == 0 ? null : Indexing.indexSelect(descriptions, 0, rowsK));  // [n_k, E]
+            double[] mk = new double[rows];
+            for (int r = 0; r < rows; r++) mk[r] = branchOf[r] == k ? 1 : 0;
+            masks.add(Tensor.of(mk, rows).to(descriptions.dtype()));                            // [C·M]
         }
-        if (at != rows) throw new IllegalArgumentException("DecoupledHead: branch ids must lie in [0, " + branches + ")");
         this.weights = Tensor.full(descriptions.dtype(), 1.0 / perClass, numClasses, perClass);
     }
 
@@ -62,11 +70,14 @@ public final class DecoupledHead {
     public static DecoupledHead byCause(List<Tensor> causeTables, int numClasses) {
         int k = causeTables.size(), m = causeTables.getFirst().size(0) / numClasses, e = causeTables.getFirst().size(1);
         List<Tensor> perCause = new ArrayList<>();
+        for (Tensor t : causeTables)
+            if (t.size(0) != numClasses * m || t.size(1) != e)
+                throw new IllegalArgumentException("DecoupledHead.byCause: every cause table must be [" + numClasses * m + ", " + e + "]");
         for (Tensor t : causeTables) perCause.add(t.reshape(numClasses, m, e));                 // [C, m, E]
         Tensor all = Indexing.cat(perCause, 1).reshape(numClasses * k * m, e);                  // [C, K·m, E] → [C·K·m, E]
         int[] g = new int[numClasses * k * m];
         for (int r = 0; r < g.length; r++) g[r] = (r % (k * m)) / m;
-        return new DecoupledHead(all, g, k, numClasses, CosineLogits.LOGIT_SCALE);
+        return new DecoupledHead(all, g, k, numClasses, CosineLogits.LOGIT_SCALE, List.copyOf(causeTables));
     }
 
     /** DVP-cls: one table T [C·m, E] (class-major) and the k-means cluster of every row. */
@@ -82,16 +93,31 @@ public final class DecoupledHead {
     /** Rows r with g(r) = k, increasing. */
     public int[] rowsOf(int k) { return java.util.stream.IntStream.range(0, branchOf.length).filter(r -> branchOf[r] == k).toArray(); }
 
-    /** K features v_k [B, E] → description logits F [B, C·M]. */
+    /**
+     * K features v_k [B, E] → description logits F [B, C·M].
+     * DVP-cse: S_k = scale·v̂_k T_kᵀ [B, C·m] per cause, laid side by side within each class.
+     * Otherwise (DVP-cls): F = Σ_k mask_k ⊙ scale·v̂_k Tᵀ, the code's form.
+     */
     public Var descriptionLogits(List<Var> branchFeatures) {
         if (branchFeatures.size() != branches)
             throw new IllegalArgumentException("DecoupledHead: " + branchFeatures.size() + " feature tensors for " + branches + " branches");
-        List<Var> parts = new ArrayList<>();
-        for (int k = 0; k < branches; k++)
-            if (branchTables.get(k) != null)
-                parts.add(CosineLogits.logits(branchFeatures.get(k), branchTables.get(k), scale));   // [B, n_k]
-        Var stacked = parts.size() == 1 ? parts.getFirst() : Select.cat(parts, 1);                 // [B, C·M] (branch order)
-        return Select.indexSelect(stacked, 1, gatherIndex);                                         // [B, C·M] (class-major)
+        int b = branchFeatures.getFirst().size(0);
+        if (causeTables != null) {
+            int m = perClass / branches;
+            List<Var> perCause = new ArrayList<>();
+            for (int k = 0; k < branches; k++)
+                perCause.add(CosineLogits.logits(branchFeatures.get(k), causeTables.get(k), scale)
+                        .reshape(b, numClasses, m));                                              // [B, C·m] → [B, C, m]
+            Var joined = branches == 1 ? perCause.getFirst() : Select.cat(perCause, 2);         // [B, C, K·m]
+            return joined.reshape(b, numClasses * perClass);                                     // [B, C·M], r = k·m + j
+        }
+        Var f = null;
+        for (int k = 0; k < branches; k++) {
+            Var sk = CosineLogits.logits(branchFeatures.get(k), descriptions, scale)              // [B, C·M]
+                    .mul(Var.constant(masks.get(k).to(branchFeatures.get(k).dtype())));          // keep rows with g(r) = k
+            f = f == null ? sk : f.add(sk);
+        }
+        return f;                                                                                // [B, C·M]
     }
 
     /** F [B, C·M] → z = F·Ω [B, C], computed blockwise as z_c = Σ_r ω_{c,r} F_{c·M + r}. */
@@ -115,6 +141,6 @@ public final class DecoupledHead {
 
     @Override public String toString() {
         return "DecoupledHead(C=" + numClasses + ", M=" + perClass + ", K=" + branches + ", ω " + Shape.str(weights.shape())
-                + ", branch sizes " + Arrays.toString(branchTables.stream().mapToInt(t -> t == null ? 0 : t.size(0)).toArray()) + ")";
+                + ", branch sizes " + Arrays.toString(masks.stream().mapToInt(t -> (int) t.sum().item()).toArray()) + ")";
     }
 }
