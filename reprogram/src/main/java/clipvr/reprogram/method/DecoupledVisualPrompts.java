@@ -1,0 +1,44 @@
+package clipvr.reprogram.method;
+
+import clipvr.autograd.Var;
+import clipvr.reprogram.head.DecoupledHead;
+import clipvr.reprogram.input.PaddingPrompt;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * DVP (spec §4): K padding prompts, each with its own pass through the frozen encoder,
+ * v_k = f_img(PaddingPrompt_k(x)) [B, E]; the {@link DecoupledHead} scores every description with its branch's
+ * features, F [B, C·M], and reweights them with the PRM, z = F·Ω [B, C].
+ */
+public record DecoupledVisualPrompts(List<PaddingPrompt> prompts, ImageEncoder encoder, DecoupledHead head) {
+    public DecoupledVisualPrompts {
+        prompts = List.copyOf(prompts);
+        if (prompts.size() != head.branches())
+            throw new IllegalArgumentException("DVP: " + prompts.size() + " prompts for " + head.branches() + " branches");
+        for (PaddingPrompt p : prompts)
+            if (p.outputSize() != encoder.resolution())
+                throw new IllegalArgumentException("DVP: prompt output " + p.outputSize() + " != encoder resolution " + encoder.resolution());
+    }
+
+    /** images [B, 3, r, r] (unit pixels) → K feature tensors v_k [B, E]. */
+    public List<Var> branchFeatures(Var images) {
+        List<Var> vs = new ArrayList<>();
+        for (PaddingPrompt p : prompts) vs.add(encoder.encodeImage(p.apply(images)));
+        return vs;
+    }
+
+    /** images → description logits F [B, C·M] (record its top-k in a PrmEstimator before the step). */
+    public Var descriptionLogits(Var images) { return head.descriptionLogits(branchFeatures(images)); }
+
+    /** images → class logits z [B, C]. */
+    public Var logits(Var images) { return head.classLogits(descriptionLogits(images)); }
+
+    /** All prompts' parameters, branch by branch. */
+    public List<Var> parameters() {
+        List<Var> ps = new ArrayList<>();
+        for (PaddingPrompt p : prompts) ps.addAll(p.parameters());
+        return ps;
+    }
+}
