@@ -48,16 +48,20 @@ public final class FewShot {
         for (int c = 0; c < numClasses; c++) {
             int[] m = members[c];
             int k = Math.min(shots, m.length);
-            SplittableRandom rng = new SplittableRandom(classSeed(seed, c));
-            for (int i = 0; i < k; i++) {             // partial Fisher-Yates
-                int j = i + rng.nextInt(m.length - i);
-                int t = m[i]; m[i] = m[j]; m[j] = t;
-            }
+            partialShuffle(m, k, new SplittableRandom(classSeed(seed, c)));
             Arrays.sort(m, 0, k);
             System.arraycopy(m, 0, out, pos, k);
             pos += k;
         }
         return out;
+    }
+
+    /** Partial Fisher-Yates: afterwards {@code a[0..k)} is a uniform random k-subset of {@code a}, in random order. */
+    static void partialShuffle(int[] a, int k, SplittableRandom rng) {
+        for (int i = 0; i < k; i++) {
+            int j = i + rng.nextInt(a.length - i);
+            int t = a[i]; a[i] = a[j]; a[j] = t;
+        }
     }
 
     /** The per-class stream seed: a SplitMix64 finaliser of (seed, label). */

@@ -1,17 +1,14 @@
 package clipvr.reprogram.data;
 
 import java.awt.image.BufferedImage;
-import java.io.BufferedInputStream;
 import java.io.DataInputStream;
 import java.io.EOFException;
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.zip.GZIPInputStream;
 
 /**
  * MNIST-style IDX files (MNIST, Fashion-MNIST): an image file with magic 2051 ({@code 0x00000803}: unsigned
@@ -94,7 +91,7 @@ public final class IdxDataset implements Dataset {
     public static IdxDataset open(Path imagesFile, Path labelsFile, String split, List<String> classNames) {
         byte[] pixels;
         int n, rows, cols;
-        try (DataInputStream in = new DataInputStream(openMaybeGzip(imagesFile))) {
+        try (DataInputStream in = new DataInputStream(TarReader.openMaybeGzip(imagesFile))) {
             int magic = in.readInt();
             if (magic != IMAGES_MAGIC) {
                 throw new IllegalArgumentException(imagesFile + ": not an IDX image file (magic " + magic + ", expected "
@@ -118,7 +115,7 @@ public final class IdxDataset implements Dataset {
             throw new UncheckedIOException("cannot read " + imagesFile + ": " + e.getMessage(), e);
         }
         byte[] labels;
-        try (DataInputStream in = new DataInputStream(openMaybeGzip(labelsFile))) {
+        try (DataInputStream in = new DataInputStream(TarReader.openMaybeGzip(labelsFile))) {
             int magic = in.readInt();
             if (magic != LABELS_MAGIC) {
                 throw new IllegalArgumentException(labelsFile + ": not an IDX label file (magic " + magic + ", expected "
@@ -141,14 +138,6 @@ public final class IdxDataset implements Dataset {
             }
         }
         return new IdxDataset(Split.normalize(split), List.copyOf(classNames), pixels, labels, rows, cols, imagesFile.toString());
-    }
-
-    private static InputStream openMaybeGzip(Path file) throws IOException {
-        InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
-        raw.mark(2);
-        int b0 = raw.read(), b1 = raw.read();
-        raw.reset();
-        return (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
     }
 
     public int rows() { return rows; }

@@ -61,12 +61,8 @@ public final class Split {
             int n = members.length;
             int nVal = 0;
             if (fraction > 0 && n >= 2) nVal = (int) Math.max(1, Math.min(n - 1, Math.round(fraction * n)));
-            SplittableRandom rng = new SplittableRandom(FewShot.classSeed(seed ^ 0x5DEECE66DL, e.getKey()));
-            // Partial Fisher-Yates: the first nVal positions become the validation items.
-            for (int i = 0; i < nVal; i++) {
-                int j = i + rng.nextInt(n - i);
-                int t = members[i]; members[i] = members[j]; members[j] = t;
-            }
+            // the first nVal positions after a partial shuffle become the validation items
+            FewShot.partialShuffle(members, nVal, new SplittableRandom(FewShot.classSeed(seed ^ 0x5DEECE66DL, e.getKey())));
             int[] v = Arrays.copyOfRange(members, 0, nVal);
             int[] t = Arrays.copyOfRange(members, nVal, n);
             Arrays.sort(v);

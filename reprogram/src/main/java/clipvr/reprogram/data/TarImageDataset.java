@@ -73,6 +73,29 @@ public final class TarImageDataset implements Dataset {
 
     private record Item(String folder, String file, byte[] bytes) {}
 
+    /** An image member {@code [<prefix>/]<split>/<folder>/<file>} of an archive. */
+    private record Member(String prefix, String split, String folder, String file) {
+        /** {@code path} within the extracted ImageFolder layout (prefix dropped). */
+        String relative() { return split + "/" + folder + "/" + file; }
+    }
+
+    /**
+     * Classifies the current entry: returns it as an image {@link Member}, or {@code null} after recording a
+     * {@code [<root>/]classnames.txt} member in {@code namesFiles} (key = root) or for anything else.
+     */
+    private static Member member(TarReader.Entry e, TarReader tar, Map<String, String> namesFiles) throws IOException {
+        if (!e.isFile()) return null;
+        String[] parts = e.name().split("/");
+        String file = parts[parts.length - 1];
+        if (file.equals(ImageFolderDataset.NAMES_FILE) && parts.length <= 2) {
+            namesFiles.put(parts.length == 2 ? parts[0] : "", new String(tar.readContent(), StandardCharsets.UTF_8));
+            return null;
+        }
+        if (parts.length < 3 || !Images.isImageFileName(file)) return null;
+        String prefix = String.join("/", java.util.Arrays.copyOfRange(parts, 0, parts.length - 3));
+        return new Member(prefix, parts[parts.length - 3], parts[parts.length - 2], file);
+    }
+
     /** @param wanted splits whose bytes are kept; {@code null} = all. Map keys are all splits found. */
     private static Map<String, TarImageDataset> scan(Path archive, Set<String> wanted, List<String> explicitNames) {
         if (!Files.isRegularFile(archive)) throw new IllegalArgumentException("archive " + archive + " does not exist");
@@ -83,25 +106,16 @@ public final class TarImageDataset implements Dataset {
         boolean rootSet = false;
         try (TarReader tar = TarReader.open(archive)) {
             for (TarReader.Entry e; (e = tar.next()) != null; ) {
-                if (!e.isFile()) continue;
-                String[] parts = e.name().split("/");
-                String file = parts[parts.length - 1];
-                if (file.equals(ImageFolderDataset.NAMES_FILE) && parts.length <= 2) {
-                    namesFiles.put(parts.length == 2 ? parts[0] : "", new String(tar.readContent(), StandardCharsets.UTF_8));
-                    continue;
-                }
-                if (parts.length < 3 || !Images.isImageFileName(file)) continue;
-                String prefix = String.join("/", java.util.Arrays.copyOfRange(parts, 0, parts.length - 3));
-                if (!rootSet) { root = prefix; rootSet = true; }
-                else if (!prefix.equals(root)) {
-                    throw new IllegalArgumentException("archive " + archive + " mixes image trees '" + root + "' and '" + prefix
+                Member m = member(e, tar, namesFiles);
+                if (m == null) continue;
+                if (!rootSet) { root = m.prefix(); rootSet = true; }
+                else if (!m.prefix().equals(root)) {
+                    throw new IllegalArgumentException("archive " + archive + " mixes image trees '" + root + "' and '" + m.prefix()
                             + "' (expected [<root>/]<split>/<class>/<image>)");
                 }
-                String sp = parts[parts.length - 3];
-                String folder = parts[parts.length - 2];
-                folders.add(folder);
-                List<Item> items = bySplit.computeIfAbsent(sp, k -> new ArrayList<>());
-                if (wanted == null || wanted.contains(sp)) items.add(new Item(folder, file, tar.readContent()));
+                folders.add(m.folder());
+                List<Item> items = bySplit.computeIfAbsent(m.split(), k -> new ArrayList<>());
+                if (wanted == null || wanted.contains(m.split())) items.add(new Item(m.folder(), m.file(), tar.readContent()));
             }
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read archive " + archive + ": " + e.getMessage(), e);
@@ -179,23 +193,16 @@ public final class TarImageDataset implements Dataset {
             Files.createDirectories(out);
             try (TarReader tar = TarReader.open(archive)) {
                 for (TarReader.Entry e; (e = tar.next()) != null; ) {
-                    if (!e.isFile()) continue;
-                    String[] parts = e.name().split("/");
-                    String file = parts[parts.length - 1];
-                    if (file.equals(ImageFolderDataset.NAMES_FILE) && parts.length <= 2) {
-                        namesFiles.put(parts.length == 2 ? parts[0] : "", new String(tar.readContent(), StandardCharsets.UTF_8));
-                        continue;
-                    }
-                    if (parts.length < 3 || !Images.isImageFileName(file)) continue;
-                    if (root == null) root = String.join("/", java.util.Arrays.copyOfRange(parts, 0, parts.length - 3));
-                    String rel = parts[parts.length - 3] + "/" + parts[parts.length - 2] + "/" + file;
-                    Path target = out.resolve(rel).normalize();
-                    if (!target.startsWith(out) || rel.contains("..")) {
+                    Member m = member(e, tar, namesFiles);
+                    if (m == null) continue;
+                    if (root == null) root = m.prefix();
+                    Path target = out.resolve(m.relative()).normalize();
+                    if (!target.startsWith(out) || m.relative().contains("..")) {
                         throw new IOException("refusing to extract member '" + e.name() + "' outside " + out);
                     }
                     Files.createDirectories(target.getParent());
                     Files.copy(tar.contentStream(), target, StandardCopyOption.REPLACE_EXISTING);
-                    folders.add(parts[parts.length - 2]);
+                    folders.add(m.folder());
                     count++;
                 }
             }

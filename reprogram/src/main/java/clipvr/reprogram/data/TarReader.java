@@ -49,13 +49,17 @@ public final class TarReader implements Closeable {
      * Opens {@code file}; gzip compression is detected from the magic bytes (not the extension).
      */
     public static TarReader open(Path file) throws IOException {
+        return new TarReader(openMaybeGzip(file), file.toString());
+    }
+
+    /** Opens {@code file} buffered, transparently gunzipping it when it starts with the gzip magic bytes. */
+    static InputStream openMaybeGzip(Path file) throws IOException {
         InputStream raw = new BufferedInputStream(Files.newInputStream(file), 1 << 16);
         try {
             raw.mark(2);
             int b0 = raw.read(), b1 = raw.read();
             raw.reset();
-            InputStream in = (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
-            return new TarReader(in, file.toString());
+            return (b0 == 0x1f && b1 == 0x8b) ? new BufferedInputStream(new GZIPInputStream(raw, 1 << 16), 1 << 16) : raw;
         } catch (IOException | RuntimeException e) {
             raw.close();
             throw e;
