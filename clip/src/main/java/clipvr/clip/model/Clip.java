@@ -25,7 +25,7 @@ import java.util.random.RandomGenerator;
  */
 public final class Clip extends Module {
     public final ClipConfig config;
-    private final VisionTransformer visual;
+    private final ImageTower visual;
     private final Transformer transformer;
     private final Embedding tokenEmbedding;
     private final Parameter positionalEmbedding, textProjection, logitScale;
@@ -45,7 +45,7 @@ public final class Clip extends Module {
         ClipInit.initialize(this, rng);
     }
 
-    public VisionTransformer visual() { return visual; }
+    public ImageTower visual() { return visual; }
     public int resolution() { return config.imageResolution(); }
     public int embedDim() { return config.embedDim(); }
 

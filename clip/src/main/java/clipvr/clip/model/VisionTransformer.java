@@ -20,7 +20,7 @@ import java.util.random.RandomGenerator;
  * CLIP's image tower: patches by a bias-free strided conv, a class token, positional embeddings,
  * ln_pre, the transformer, ln_post on the class token, and the projection to the joint space.
  */
-public final class VisionTransformer extends Module {
+public final class VisionTransformer extends Module implements ImageTower {
     public final int resolution, patch, width, outputDim;
     private final Conv2d conv1;
     private final Parameter classEmbedding, positionalEmbedding, proj;
@@ -46,8 +46,10 @@ public final class VisionTransformer extends Module {
 
     public Transformer transformer() { return transformer; }
 
+    @Override public int resolution() { return resolution; }
+
     /** pixels [B, 3, R, R] (CLIP-normalised) → image features [B, E] (not L2-normalised). */
-    public Var forward(Var pixels) {
+    @Override public Var forward(Var pixels) {
         int[] s = pixels.shape();
         if (s.length != 4 || s[1] != 3 || s[2] != resolution || s[3] != resolution)
             throw new IllegalArgumentException("encodeImage: expected pixels [B, 3, " + resolution + ", " + resolution + "], got " + Shape.str(s));
