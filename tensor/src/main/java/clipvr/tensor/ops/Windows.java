@@ -52,7 +52,10 @@ public final class Windows {
         Tensor dpad = Tensor.zeros(w.dtype(), s[0], s[1], s[2] + 2 * g.ph(), s[3] + 2 * g.pw());
         int ho = w.size(2), wo = w.size(3);
         int[] pst = dpad.strides();
-        for (int ky = 0; ky < g.kh(); ky++)
+        if (g.sh() >= g.kh() && g.sw() >= g.kw()) {
+            // windows do not overlap (e.g. the ViT patch embedding): one strided copy is the whole scatter
+            view(dpad, g).narrow(2, 0, ho).narrow(3, 0, wo).copyFrom(w);
+        } else for (int ky = 0; ky < g.kh(); ky++)
             for (int kx = 0; kx < g.kw(); kx++) {
                 // positions (oy·sh + ky, ox·sw + kx) of the padded gradient, for all oy, ox
                 Tensor target = Tensor.view(dpad.storage(), ky * pst[2] + kx * pst[3],
