@@ -13,10 +13,11 @@ import java.util.concurrent.Callable;
 
 /** {@code clipvr report --run RUNDIR [--data SPEC] [--out FILE]}: one self-contained HTML report of a training run. */
 @Command(name = "report", mixinStandardHelpOptions = true,
-        description = {"Writes one self-contained HTML report of a training run (opens offline): training curves, learned prompts,",
-                "SMM masks on sample images (with --data), the PRM heatmap with the top descriptions per class,",
-                "per-class accuracy and the confusion matrix.",
-                "Reads RUNDIR/results.json (required), RUNDIR/checkpoint.safetensors and RUNDIR/checkpoint.json (optional)."})
+        description = {"Writes one self-contained HTML report of a training run (it opens offline): training curves, "
+                + "learned prompts, SMM masks on sample images (with --data), the PRM heatmap with the top descriptions per class, "
+                + "per-class accuracy and the confusion matrix.",
+                "Reads RUNDIR/results.json (required), RUNDIR/checkpoint.safetensors and RUNDIR/checkpoint.json (optional); "
+                + "see docs/report.md."})
 public final class ReportCommand implements Callable<Integer> {
     @Option(names = "--run", required = true, paramLabel = "RUNDIR", description = "the run directory (holds results.json)") Path run;
     @Option(names = "--data", paramLabel = "SPEC", description = "dataset for SMM mask samples: DIR, FILE.tar.gz, cifar10, gtsrb, mnist[:DIR], fashion-mnist[:DIR]") String data;

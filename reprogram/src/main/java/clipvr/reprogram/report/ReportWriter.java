@@ -162,9 +162,11 @@ public final class ReportWriter {
     }
 
     private String nav() {
-        return "<nav><a href=\"#summary\">Summary</a><a href=\"#curves\">Training</a><a href=\"#prompts\">Prompts</a>"
-                + "<a href=\"#smm\">SMM masks</a><a href=\"#prm\">PRM</a><a href=\"#per-class\">Per-class</a>"
-                + "<a href=\"#confusion\">Confusion</a><a href=\"#notes\">Notes</a></nav>\n";
+        CheckpointData ck = run.checkpoint();
+        StringBuilder b = new StringBuilder("<nav><a href=\"#summary\">Summary</a><a href=\"#curves\">Training</a><a href=\"#prompts\">Prompts</a>");
+        if (ck != null && ck.smm() != null) b.append("<a href=\"#smm\">SMM masks</a>");
+        if (ck != null && ck.omega() != null) b.append("<a href=\"#prm\">PRM</a>");
+        return b.append("<a href=\"#per-class\">Per-class</a><a href=\"#confusion\">Confusion</a><a href=\"#notes\">Notes</a></nav>\n").toString();
     }
 
     // ---- sections ----------------------------------------------------------------------------------------

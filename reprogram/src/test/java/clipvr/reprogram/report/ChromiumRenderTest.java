@@ -20,7 +20,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
  * {@code <body data-rendered="ok">} once every chart is built and no script error or {@code console.error}
  * happened, and Chromium's log shows no console message. Skipped when Chromium is not installed
  * ({@code apt-get install -y chromium}; CI installs it). Set {@code -Dclipvr.report.screenshot=FILE.png} to also
- * save a screenshot of the DVP report.
+ * save screenshots of the DVP report (FILE.png) and the SMM one (FILE-smm.png).
  */
 class ChromiumRenderTest {
     private static final Pattern RENDERED = Pattern.compile("<body[^>]*\\bdata-rendered=\"([a-z]+)\"");
@@ -87,6 +87,9 @@ class ChromiumRenderTest {
         Result r = open(html, tmp, "--dump-dom");
         assertEquals(List.of(), consoleLines(r.log()), "console messages");
         assertEquals("ok", attr(RENDERED, r.dom()), () -> "not rendered; errors box: " + errorsBox(r.dom()));
+        String shot = System.getProperty("clipvr.report.screenshot");
+        if (shot != null && !shot.isBlank())
+            open(html, tmp, "--screenshot=" + Path.of(shot.replaceFirst("(\\.png)?$", "-smm.png")).toAbsolutePath(), "--window-size=1200,1600", "--hide-scrollbars");
     }
 
     /** The harness itself: a page with a script error is reported as such, both in the DOM and in the log. */
