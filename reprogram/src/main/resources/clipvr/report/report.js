@@ -68,9 +68,14 @@
     var e = data.epochs, n = 0;
     n += line('chart-loss', e.epoch, [{ label: 'train loss', data: e.trainLoss }], { y: 'cross-entropy' });
     n += line('chart-acc', e.epoch, [{ label: 'train acc', data: e.trainAcc, color: COLORS[0] },
-                                     { label: 'test acc', data: e.testAcc, color: COLORS[1] }], { y: '%' });
-    n += line('chart-lr', e.epoch, [{ label: 'lr', data: e.lr, color: COLORS[2] }],
-              { y: 'lr', scale: logScaleFits(e.lr) ? { type: 'logarithmic' } : {} });
+                                     { label: 'test acc', data: e.testAcc, color: COLORS[1] },
+                                     { label: 'val acc', data: e.valAcc, color: COLORS[4] }], { y: '%' });
+    var groups = Object.keys(e.lrs || {});
+    var lrSeries = groups.length > 1
+      ? groups.map(function (g, i) { return { label: 'lr (' + g + ')', data: e.lrs[g], color: COLORS[(i + 2) % COLORS.length] }; })
+      : [{ label: 'lr', data: e.lr, color: COLORS[2] }];
+    var allLr = [].concat.apply([], lrSeries.map(function (s) { return s.data; }));
+    n += line('chart-lr', e.epoch, lrSeries, { y: 'lr', scale: logScaleFits(allLr) ? { type: 'logarithmic' } : {} });
     n += line('chart-speed', e.epoch, [{ label: 'images/s', data: e.imagesPerS, color: COLORS[3] }], { y: 'images/s' });
 
     var pc = document.getElementById('chart-perclass');

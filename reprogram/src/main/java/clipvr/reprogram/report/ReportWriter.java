@@ -156,6 +156,14 @@ public final class ReportWriter {
         return name;
     }
 
+    /** A scalar of results.json (or of its {@code section} object), "" when absent, null or not a scalar. */
+    private String top(String key, String... section) {
+        JsonNode n = run.results();
+        for (String s : section) n = n == null ? null : n.get(s);
+        JsonNode v = n == null ? null : n.get(key);
+        return v == null || v.isNull() || v.isContainerNode() || !v.isValueNode() ? "" : v.asText();
+    }
+
     private String cfg(String key) {
         JsonNode v = run.config().get(key);
         return v == null || v.isNull() || v.isContainerNode() ? "" : v.asText();
@@ -176,10 +184,16 @@ public final class ReportWriter {
         card(h, "method", cfg("method").isEmpty() ? "–" : cfg("method"));
         card(h, "dataset", cfg("dataset").isEmpty() ? "–" : cfg("dataset"));
         card(h, "classes", Integer.toString(run.classNames().size()));
-        card(h, "epochs", Integer.toString(run.epochs().size()));
+        card(h, "epochs", Integer.toString(run.epochs().size()) + (top("epochs", "config").isEmpty() ? "" : " / " + top("epochs", "config")));
         for (Summary s : run.summaries())
-            card(h, summaryLabel(s) + " test acc", Html.num(s.testAcc(), 2) + " %");
+            card(h, summaryLabel(s) + " test acc", Html.num(s.testAcc(), 2) + " %" + (s.valAcc() == null ? "" : " (val " + Html.num(s.valAcc(), 2) + " %)"));
+        if (!top("status").isEmpty()) card(h, "status", top("status"));
+        if (!top("effective_parameters").isEmpty()) card(h, "effective parameters", top("effective_parameters"));
+        if (!top("train_images").isEmpty()) card(h, "train / test images", top("train_images") + " / " + (top("test_images").isEmpty() ? "–" : top("test_images")));
+        if (!top("wall_seconds").isEmpty()) card(h, "wall time", Html.num(Double.parseDouble(top("wall_seconds")) / 60, 1) + " min");
         h.append("</div>\n");
+        if (!top("error").isEmpty()) h.append("<p class=\"errors\">The run ended with an error: ").append(esc(top("error"))).append("</p>\n");
+        if (!top("selection").isEmpty()) h.append("<p class=\"note\">").append(esc(top("selection"))).append("</p>\n");
         // config table
         Map<String, String> flat = new LinkedHashMap<>();
         flatten("", run.config(), flat);
@@ -476,7 +490,14 @@ public final class ReportWriter {
         e.put("trainLoss", es.stream().map(x -> finite(x.trainLoss())).toList());
         e.put("trainAcc", es.stream().map(x -> finite(x.trainAcc())).toList());
         e.put("testAcc", es.stream().map(x -> finite(x.testAcc())).toList());
+        e.put("valAcc", es.stream().map(x -> finite(x.valAcc())).toList());
         e.put("lr", es.stream().map(x -> finite(x.lr())).toList());
+        Map<String, List<Double>> groups = new LinkedHashMap<>();      // lr per optimiser group, when there are several
+        for (Epoch x : es) x.lrs().keySet().forEach(k -> groups.putIfAbsent(k, new ArrayList<>()));
+        if (groups.size() > 1) groups.forEach((k, v) -> es.forEach(x -> v.add(finite(x.lrs().get(k)))));
+        else groups.clear();
+        e.put("lrs", groups);
+        e.put("phase", es.stream().map(Epoch::phase).toList());
         e.put("imagesPerS", es.stream().map(x -> finite(x.imagesPerS())).toList());
         d.put("epochs", e);
         d.put("classNames", run.classNames());

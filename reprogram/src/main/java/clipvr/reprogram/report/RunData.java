@@ -12,6 +12,7 @@ import java.util.Map;
  * (epoch fields) or NaN (per-class arrays).
  *
  * @param dir         the run directory
+ * @param results     the whole results.json (for its top-level facts: status, error, image counts, …)
  * @param config      {@code results.json → config} (an empty object when absent)
  * @param classNames  class names in label order (from config, checkpoint.json, the dataset, or "class i")
  * @param epochs      one row per epoch, in file order
@@ -19,22 +20,29 @@ import java.util.Map;
  * @param checkpoint  the learned parameters, or {@code null} when the run has no checkpoint.safetensors
  * @param notes       what was missing or skipped while reading (shown in the report)
  */
-public record RunData(Path dir, JsonNode config, List<String> classNames, List<Epoch> epochs,
+public record RunData(Path dir, JsonNode results, JsonNode config, List<String> classNames, List<Epoch> epochs,
                       List<Summary> summaries, CheckpointData checkpoint, List<String> notes) {
 
-    /** One epoch of {@code results.json → epochs}. */
-    public record Epoch(int epoch, Double trainLoss, Double trainAcc, Double testAcc, Double lr, Double imagesPerS) {}
+    /**
+     * One epoch of {@code results.json → epochs}.
+     *
+     * @param phase the trainer's phase ({@code train}, {@code prm}, {@code eval}), or null
+     * @param lrs   lr per optimiser group (e.g. SMM's {@code pattern} and {@code mask}); empty when not recorded
+     */
+    public record Epoch(int epoch, String phase, Double trainLoss, Double trainAcc, Double testAcc, Double valAcc,
+                        Double lr, Map<String, Double> lrs, Double imagesPerS) {}
 
     /**
      * One of {@code best}, {@code last}, {@code val_selected}.
      *
      * @param key       the results.json key
      * @param epoch     its epoch, or null
-     * @param testAcc   test accuracy (%), or null
+     * @param valAcc    validation accuracy (%) where given ({@code val_selected}), or null
+     * @param testAcc   test top-1 accuracy (%), or null
      * @param perClass  per-class accuracy (%) indexed by class, or null; NaN for a class not given
      * @param confusion confusion counts [true][predicted], or null
      */
-    public record Summary(String key, Integer epoch, Double testAcc, double[] perClass, double[][] confusion) {}
+    public record Summary(String key, Integer epoch, Double testAcc, Double valAcc, double[] perClass, double[][] confusion) {}
 
     /**
      * The checkpoint's contents the report renders.

@@ -20,12 +20,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 /**
  * Reads a training run directory for the report: {@code results.json} (required), and when present
@@ -78,9 +80,17 @@ public final class RunDirReader {
             int i = 0;
             for (JsonNode e : ep) {
                 Double n = num(e, "epoch");
-                epochs.add(new Epoch(n == null ? i : (int) Math.round(n), num(e, "train_loss", "trainLoss", "loss"),
-                        num(e, "train_acc", "trainAcc"), num(e, "test_acc", "testAcc"), num(e, "lr", "learning_rate"),
-                        num(e, "images_per_s", "imagesPerS", "images_per_sec", "throughput")));
+                Map<String, Double> lrs = new LinkedHashMap<>();
+                JsonNode lg = e.get("lrs");
+                if (lg != null && lg.isObject()) lg.fields().forEachRemaining(f -> { if (f.getValue().isNumber()) lrs.put(f.getKey(), f.getValue().asDouble()); });
+                JsonNode phase = e.get("phase");
+                epochs.add(new Epoch(n == null ? i : (int) Math.round(n), phase == null || phase.isNull() ? null : phase.asText(),
+                        num(e, "train_loss", "trainLoss", "loss"),
+                        num(e, "train_accuracy", "train_acc", "trainAcc", "trainAccuracy"),
+                        num(e, "test_accuracy", "test_acc", "testAcc", "testAccuracy"),
+                        num(e, "val_accuracy", "val_acc", "valAcc", "valAccuracy"),
+                        num(e, "lr", "learning_rate"), lrs,
+                        num(e, "images_per_second", "images_per_s", "imagesPerS", "images_per_sec", "throughput")));
                 i++;
             }
         } else {
@@ -108,14 +118,15 @@ public final class RunDirReader {
 
         // ---- accuracies: fractions → percent, decided once for the whole file
         double max = 0;
-        for (Epoch e : epochs) max = Math.max(max, Math.max(nz(e.trainAcc()), nz(e.testAcc())));
+        for (Epoch e : epochs) max = Math.max(max, Math.max(nz(e.trainAcc()), Math.max(nz(e.testAcc()), nz(e.valAcc()))));
         for (Summary s : summaries) {
-            max = Math.max(max, nz(s.testAcc()));
+            max = Math.max(max, Math.max(nz(s.testAcc()), nz(s.valAcc())));
             if (s.perClass() != null) for (double v : s.perClass()) if (!Double.isNaN(v)) max = Math.max(max, v);
         }
         if (max <= 1.0 + 1e-9) {
-            epochs.replaceAll(e -> new Epoch(e.epoch(), e.trainLoss(), pct(e.trainAcc()), pct(e.testAcc()), e.lr(), e.imagesPerS()));
-            summaries.replaceAll(s -> new Summary(s.key(), s.epoch(), pct(s.testAcc()),
+            epochs.replaceAll(e -> new Epoch(e.epoch(), e.phase(), e.trainLoss(), pct(e.trainAcc()), pct(e.testAcc()), pct(e.valAcc()),
+                    e.lr(), e.lrs(), e.imagesPerS()));
+            summaries.replaceAll(s -> new Summary(s.key(), s.epoch(), pct(s.testAcc()), pct(s.valAcc()),
                     s.perClass() == null ? null : Arrays.stream(s.perClass()).map(v -> v * 100).toArray(), s.confusion()));
         }
 
@@ -141,14 +152,15 @@ public final class RunDirReader {
             classNames = names;
             if (c > 0) notes.add("No class names in the run: classes are numbered.");
         }
-        return new RunData(dir, config, List.copyOf(classNames), List.copyOf(epochs), List.copyOf(summaries), ck, notes);
+        return new RunData(dir, results, config, List.copyOf(classNames), List.copyOf(epochs), List.copyOf(summaries), ck, notes);
     }
 
     // ---------------------------------------------------------------------------------------------------------
 
     private static Summary summary(String key, JsonNode s, List<String> classNames) {
         Double epoch = num(s, "epoch");
-        Double acc = num(s, "test_acc", "testAcc", "acc", "accuracy", "top1");
+        Double acc = num(s, "top1", "test_accuracy", "test_acc", "testAcc", "accuracy", "acc");
+        Double val = num(s, "val_accuracy", "val_acc", "valAcc");
         double[] perClass = null;
         JsonNode pc = first(s, "per_class", "perClass", "per_class_acc");
         if (pc != null && pc.isArray()) {
@@ -179,7 +191,7 @@ public final class RunDirReader {
                 for (int j = 0; j < row.size(); j++) confusion[i][j] = row.get(j).isNumber() ? row.get(j).asDouble() : Double.NaN;
             }
         }
-        return new Summary(key, epoch == null ? null : (int) Math.round(epoch), acc, perClass, confusion);
+        return new Summary(key, epoch == null ? null : (int) Math.round(epoch), acc, val, perClass, confusion);
     }
 
     private static CheckpointData readCheckpoint(Path file, JsonNode config, JsonNode ckJson, List<String> classNames, List<String> notes) {
@@ -287,60 +299,10 @@ public final class RunDirReader {
         List<List<String>> descriptions = null;
         List<List<String>> groups = null;
         JsonNode d = first(ckJson, "descriptions", "description_texts", "texts");
-        if (d != null) {
-            List<List<String>> texts = new ArrayList<>();
-            List<List<String>> grp = new ArrayList<>();
-            boolean anyGroup = false;
-            List<JsonNode> perClass = new ArrayList<>();
-            if (d.isArray()) d.forEach(perClass::add);
-            else if (d.isObject()) {
-                if (classNames != null && classNames.stream().allMatch(d::has)) classNames.forEach(c -> perClass.add(d.get(c)));
-                else d.elements().forEachRemaining(perClass::add);
-            }
-            for (JsonNode pc : perClass) {
-                List<String> ts = new ArrayList<>();
-                List<String> gs = new ArrayList<>();
-                if (pc.isArray()) {
-                    for (JsonNode x : pc) {
-                        if (x.isObject()) {
-                            ts.add(x.path("text").asText(x.toString()));
-                            String g = text(first(x, "cause", "cluster", "group", "branch"), null);
-                            gs.add(g);
-                            anyGroup |= g != null;
-                        } else { ts.add(x.asText()); gs.add(null); }
-                    }
-                } else if (pc.isObject()) {                        // cause → texts (DVP-cse: slot r = k·m + j)
-                    var f = pc.fields();
-                    while (f.hasNext()) {
-                        var g = f.next();
-                        for (JsonNode x : g.getValue()) { ts.add(x.isObject() ? x.path("text").asText() : x.asText()); gs.add(g.getKey()); }
-                        anyGroup = true;
-                    }
-                } else {
-                    ts.add(pc.asText());
-                    gs.add(null);
-                }
-                texts.add(ts);
-                grp.add(gs);
-            }
-            descriptions = texts;
-            JsonNode clusterOf = first(ckJson, "cluster_of", "clusterOf", "clusters", "branch_of", "group_of");
-            if (!anyGroup && clusterOf != null && clusterOf.isArray()) {   // flat [C·M] or [C][M] branch ids
-                int flat = 0;
-                for (int c = 0; c < grp.size(); c++) {
-                    JsonNode row = clusterOf.size() == grp.size() && clusterOf.get(c).isArray() ? clusterOf.get(c) : null;
-                    for (int j = 0; j < grp.get(c).size(); j++) {
-                        JsonNode v = row != null ? row.get(j) : clusterOf.get(flat);
-                        flat++;
-                        if (v != null && !v.isNull()) {
-                            String g = v.isInt() && branchNames != null && v.asInt() < branchNames.size() ? branchNames.get(v.asInt()) : v.asText();
-                            grp.get(c).set(j, g.matches("\\d+") ? "cluster " + g : g);
-                            anyGroup = true;
-                        }
-                    }
-                }
-            }
-            groups = anyGroup ? grp : null;
+        if (d != null && (d.isArray() || d.isObject())) {
+            Texts t = texts(d, ckJson, classNames, branchNames);
+            descriptions = t.texts();
+            groups = t.groups();
         } else if (!ckJson.isEmpty()) {
             notes.add(CHECKPOINT_JSON + " has no \"descriptions\": the PRM is shown without texts.");
         }
@@ -351,6 +313,99 @@ public final class RunDirReader {
                     + omega[0].length + "]: texts are shown where an index exists.");
         }
         return new CheckpointData(file, List.copyOf(prompts), smm, omega, omegaName, descriptions, groups, inventory);
+    }
+
+    /** Description texts [C][slots] and their cause / cluster labels (null when unknown). */
+    record Texts(List<List<String>> texts, List<List<String>> groups) {}
+
+    private static final Pattern CAUSE_TABLE = Pattern.compile("cse_(\\d+)");
+
+    /**
+     * The texts per class in ω's column order. Accepted forms of {@code descriptions}:
+     * <ul>
+     *   <li>the trainer's tables, {@code {"des": [[…] per class], "dist": …, "cse_1": …, "cse_2": …}}: for DVP-cse
+     *       the cause tables concatenated per class in cause order (slot r = k·m + j, as {@code DecoupledHead.byCause}),
+     *       else {@code des} with each slot's cluster from {@code cluster_of} [C·m] (DVP-cls);</li>
+     *   <li>class name → list of texts (or of {@code {"text", "cause"|"cluster"|"group"}} objects), or class name →
+     *       cause → list;</li>
+     *   <li>a list per class.</li>
+     * </ul>
+     */
+    static Texts texts(JsonNode d, JsonNode ckJson, List<String> classNames, List<String> branchNames) {
+        List<List<String>> texts = new ArrayList<>(), groups = new ArrayList<>();
+        boolean anyGroup = false;
+        boolean tables = d.isObject() && d.size() > 0 && (classNames == null || !classNames.stream().allMatch(d::has));
+        for (var it = d.elements(); tables && it.hasNext(); ) {
+            JsonNode v = it.next();
+            tables = v.isArray() && (v.isEmpty() || v.get(0).isArray());
+        }
+        if (tables) {
+            List<String> causes = new ArrayList<>();
+            d.fieldNames().forEachRemaining(k -> { if (CAUSE_TABLE.matcher(k).matches()) causes.add(k); });
+            causes.sort(Comparator.comparingInt(k -> Integer.parseInt(k.substring(4))));
+            List<String> use = !causes.isEmpty() ? causes : d.has("des") ? List.of("des") : List.of(d.fieldNames().next());
+            int numClasses = 0;
+            for (String k : use) numClasses = Math.max(numClasses, d.get(k).size());
+            for (int c = 0; c < numClasses; c++) {
+                List<String> ts = new ArrayList<>(), gs = new ArrayList<>();
+                for (int k = 0; k < use.size(); k++) {
+                    JsonNode rows = d.get(use.get(k));
+                    if (c >= rows.size()) continue;
+                    String g = causes.isEmpty() ? null
+                            : branchNames != null && k < branchNames.size() ? branchNames.get(k) : "cause " + (k + 1);
+                    for (JsonNode x : rows.get(c)) { ts.add(textOf(x)); gs.add(g); }
+                }
+                texts.add(ts);
+                groups.add(gs);
+            }
+            anyGroup = !causes.isEmpty();
+        } else {
+            List<JsonNode> perClass = new ArrayList<>();
+            if (d.isArray()) d.forEach(perClass::add);
+            else if (classNames != null && classNames.stream().allMatch(d::has)) classNames.forEach(c -> perClass.add(d.get(c)));
+            else d.elements().forEachRemaining(perClass::add);
+            for (JsonNode pc : perClass) {
+                List<String> ts = new ArrayList<>(), gs = new ArrayList<>();
+                if (pc.isArray()) {
+                    for (JsonNode x : pc) {
+                        String g = x.isObject() ? text(first(x, "cause", "cluster", "group", "branch"), null) : null;
+                        ts.add(textOf(x));
+                        gs.add(g);
+                        anyGroup |= g != null;
+                    }
+                } else if (pc.isObject()) {                         // cause → texts (slot r = k·m + j)
+                    var f = pc.fields();
+                    while (f.hasNext()) {
+                        var g = f.next();
+                        for (JsonNode x : g.getValue()) { ts.add(textOf(x)); gs.add(g.getKey()); }
+                        anyGroup = true;
+                    }
+                } else {
+                    ts.add(pc.asText());
+                    gs.add(null);
+                }
+                texts.add(ts);
+                groups.add(gs);
+            }
+        }
+        JsonNode clusterOf = first(ckJson, "cluster_of", "clusterOf", "branch_of", "group_of");
+        if (!anyGroup && clusterOf != null && clusterOf.isArray()) {   // flat [C·m] or [C][m] cluster ids
+            int flat = 0;
+            for (int c = 0; c < groups.size(); c++) {
+                JsonNode row = clusterOf.size() == groups.size() && clusterOf.get(c).isArray() ? clusterOf.get(c) : null;
+                for (int j = 0; j < groups.get(c).size(); j++, flat++) {
+                    JsonNode v = row != null ? row.get(j) : clusterOf.get(flat);
+                    if (v == null || v.isNull()) continue;
+                    groups.get(c).set(j, v.isIntegralNumber() ? "cluster " + v.asInt() : v.asText());
+                    anyGroup = true;
+                }
+            }
+        }
+        return new Texts(texts, anyGroup ? groups : null);
+    }
+
+    private static String textOf(JsonNode x) {
+        return x.isObject() ? x.path("text").asText(x.toString()) : x.asText();
     }
 
     /** ω [C, M] from a [C, M] tensor, or from the dense block-structured Ω [C·M, C]. */

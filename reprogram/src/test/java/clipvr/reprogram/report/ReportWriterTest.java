@@ -50,13 +50,96 @@ class ReportWriterTest {
         assertEquals(2, imgs.size());
         for (BufferedImage img : imgs) assertEquals(SyntheticRun.R, img.getWidth());
         // PRM heatmap: one row per class with M cells; cause header
-        assertTrue(html.contains("colspan=\"3\">appearance</th>") && html.contains("colspan=\"3\">context</th>"), "cause header");
+        assertTrue(html.contains("colspan=\"3\">cause 1</th>") && html.contains("colspan=\"3\">cause 2</th>"), "cause header");
+        assertTrue(html.contains("from <code>prm.weights</code>"), "ω read from the trainer's prm.weights");
         assertTrue(html.contains("Top 3 descriptions per class"));
-        assertTrue(html.contains("<span class=\"w\">0.500</span> whiskers &lt;long&gt;"), "class 0's top description is slot 1");
+        assertTrue(html.contains("<span class=\"w\">0.500</span> whiskers &lt;long&gt; <span class=\"grp\">cause 1</span>"), "class 0's top description is slot 1");
+        assertTrue(html.contains("<span class=\"w\">0.200</span> on a sofa <span class=\"grp\">cause 2</span>"), "slot 3 = cause 2, first text");
         // accuracies in results.json were fractions: shown as percent
         assertTrue(html.contains("70.00 %"), "best test acc in percent");
+        assertTrue(html.contains("60.00 % (val 55.00 %)"), "val-selected card");
+        assertTrue(html.contains(">finished<"), "status card");
         // the confusion matrix: counts in cells
         assertTrue(html.contains(">9</td>"));
+    }
+
+    @Test void trainerFormatIsReadField_byField(@TempDir Path tmp) throws Exception {
+        RunData d = RunDirReader.read(SyntheticRun.dvp(tmp.resolve("run")), null);
+        assertEquals(SyntheticRun.CLASSES, d.classNames());
+        assertEquals(8, d.epochs().size());
+        RunData.Epoch e1 = d.epochs().get(1), e0 = d.epochs().getFirst();
+        assertEquals("prm", e0.phase());
+        assertNull(e0.testAcc());
+        assertEquals(46.0, e1.trainAcc(), 1e-9);
+        assertEquals(40.0, e1.testAcc(), 1e-9);
+        assertEquals(35.0, e1.valAcc(), 1e-9);
+        assertEquals(20.0, e1.lr(), 1e-9);
+        assertEquals(java.util.Map.of("sgd", 20.0), e1.lrs());
+        assertEquals(121.0, e1.imagesPerS(), 1e-9);
+        assertEquals(List.of("best", "last", "val_selected"), d.summaries().stream().map(RunData.Summary::key).toList());
+        RunData.Summary best = d.summaries().getFirst();
+        assertEquals(70.0, best.testAcc(), 1e-9);
+        assertArrayEquals(new double[]{90, 60, Double.NaN}, best.perClass(), 1e-9);
+        assertEquals(3, best.confusion().length);
+        RunData.Summary val = d.summaries().get(2);
+        assertEquals(5, val.epoch());
+        assertEquals(60.0, val.testAcc(), 1e-9);
+        assertEquals(55.0, val.valAcc(), 1e-9);
+        RunData.CheckpointData ck = d.checkpoint();
+        assertEquals(2, ck.prompts().size());
+        assertEquals(RunData.PromptKind.SIGMOID_PADDING, ck.prompts().getFirst().kind());
+        assertEquals("prm.weights", ck.omegaName());
+        assertEquals(6, ck.omega()[0].length);
+        assertEquals(List.of("small & furry", "whiskers <long>", "pointy ears", "on a sofa", "in a garden", "near a bowl"), ck.descriptions().getFirst());
+        assertEquals("cause 2", ck.groups().get(2).get(5));
+        assertEquals("A&amp;B", ck.descriptions().get(2).get(5));
+        assertTrue(d.notes().isEmpty(), d.notes().toString());
+    }
+
+    @Test void dvpClsTextsGetTheirClusters() throws Exception {
+        var om = new com.fasterxml.jackson.databind.ObjectMapper();
+        var ck = om.readTree("""
+                {"descriptions": {"des": [["a", "b"], ["c", "d"]]}, "cluster_of": [1, 0, 0, 2]}""");
+        RunDirReader.Texts t = RunDirReader.texts(ck.get("descriptions"), ck, List.of("x", "y"), null);
+        assertEquals(List.of(List.of("a", "b"), List.of("c", "d")), t.texts());
+        assertEquals(List.of(List.of("cluster 1", "cluster 0"), List.of("cluster 0", "cluster 2")), t.groups());
+        // AttrVR-style tables without causes or clusters: des, no groups
+        var at = om.readTree("""
+                {"dist": [["z"], ["w"]], "des": [["a"], ["c"]]}""");
+        RunDirReader.Texts a = RunDirReader.texts(at, om.createObjectNode(), List.of("x", "y"), null);
+        assertEquals(List.of(List.of("a"), List.of("c")), a.texts());
+        assertNull(a.groups());
+        // class-keyed map with objects
+        var cm = om.readTree("""
+                {"y": [{"text": "c", "cause": "shape"}], "x": ["a"]}""");
+        RunDirReader.Texts c = RunDirReader.texts(cm, om.createObjectNode(), List.of("x", "y"), null);
+        assertEquals(List.of(List.of("a"), List.of("c")), c.texts(), "in class order, not key order");
+        assertEquals("shape", c.groups().get(1).getFirst());
+    }
+
+    @Test void contractFormatWithDenseOmegaIsAlsoRead(@TempDir Path tmp) throws Exception {
+        Path run = Files.createDirectories(tmp.resolve("run"));
+        Files.writeString(run.resolve("results.json"), SyntheticRun.results("vp", true));
+        double[] dense = new double[6 * 3];                       // C = 3, M = 2: Ω [6, 3]
+        for (int c = 0; c < 3; c++) { dense[(c * 2) * 3 + c] = 0.25; dense[(c * 2 + 1) * 3 + c] = 0.75; }
+        float[] theta = new float[3 * 16 * 16];
+        for (int i = 0; i < theta.length; i++) theta[i] = (i % 7) - 3;
+        clipvr.clip.io.SafetensorsWriter.write(run.resolve("checkpoint.safetensors"), java.util.Map.of(
+                "omega", RawTensor.fromDoubles("", clipvr.clip.io.StorageDType.F64, new long[]{6, 3}, dense),
+                "prompt.program", RawTensor.ofFloats("", new long[]{3, 16, 16}, theta)), null);
+        Files.writeString(run.resolve("checkpoint.json"), """
+                {"descriptions": {"cat": {"looks": ["l1"], "place": ["p1"]}, "dog <b>bold</b>": ["d1", "d2"], "a&b \\"quoted\\" 'x'": ["e1", "e2"]}}""");
+        RunData d = RunDirReader.read(run, null);
+        assertEquals(70.0, d.summaries().getFirst().testAcc(), 1e-9);
+        assertArrayEquals(new double[]{90, 60, 30}, d.summaries().getFirst().perClass(), 1e-9);
+        assertEquals(40.0, d.epochs().get(1).testAcc(), 1e-9);
+        assertArrayEquals(new double[]{0.25, 0.75}, d.checkpoint().omega()[1], 1e-12);
+        assertEquals(List.of("p1"), List.of(d.checkpoint().descriptions().getFirst().get(1)));
+        assertEquals("place", d.checkpoint().groups().getFirst().get(1));
+        assertEquals(RunData.PromptKind.ADDITIVE, d.checkpoint().prompts().getFirst().kind(), "VP: θ ⊙ M, min–max");
+        String html = new ReportWriter(d).render();
+        assertTrue(html.contains("θ ⊙ M") || html.contains("δ (normalised space)"));
+        assertTrue(html.contains("<section id=\"prm\">"));
     }
 
     @Test void paddingPromptShowsSigmoidThetaInTheFrameAndIsTransparentInside(@TempDir Path tmp) throws Exception {

@@ -31,11 +31,16 @@ final class SyntheticRun {
 
     static boolean inFrame(int y, int x) { return y < PAD || x < PAD || y >= R - PAD || x >= R - PAD; }
 
-    /** A DVP-cse-like run: two padding prompts with masks, ω [3, 6], descriptions by cause, 8 epochs. */
+    /**
+     * A DVP-cse run in the trainer's format (docs/training.md): two padding prompts with masks, {@code prm.weights}
+     * ω [3, 6] (float64), description tables {@code cse_1}, {@code cse_2} in checkpoint.json, 8 epochs (epoch 0 the PRM
+     * phase), accuracies as fractions.
+     */
     static Path dvp(Path dir) throws IOException {
         Files.createDirectories(dir);
-        Files.writeString(dir.resolve("results.json"), results("dvp-cse", true));
+        Files.writeString(dir.resolve("results.json"), trainerResults("dvp-cse"));
         Map<String, RawTensor> t = new LinkedHashMap<>();
+        t.put("epoch", RawTensor.fromDoubles("", clipvr.clip.io.StorageDType.F64, new long[0], new double[]{7}));
         for (int b = 0; b < 2; b++) {
             float[] th = new float[3 * R * R], mask = new float[3 * R * R];
             for (int c = 0; c < 3; c++)
@@ -48,17 +53,51 @@ final class SyntheticRun {
             t.put("prompts." + b + ".program", RawTensor.ofFloats("", new long[]{3, R, R}, th));
             t.put("prompts." + b + ".mask", RawTensor.ofFloats("", new long[]{3, R, R}, mask));
         }
-        t.put("omega", RawTensor.ofFloats("", new long[]{3, M}, omega()));
-        SafetensorsWriter.write(dir.resolve("checkpoint.safetensors"), t, Map.of("format", "clipvr-test"));
+        double[] w = new double[3 * M];
+        float[] o = omega();
+        for (int i = 0; i < w.length; i++) w[i] = o[i];
+        t.put("prm.weights", RawTensor.fromDoubles("", clipvr.clip.io.StorageDType.F64, new long[]{3, M}, w));
+        SafetensorsWriter.write(dir.resolve("checkpoint.safetensors"), t, Map.of("format", "clipvr-run/1"));
         Files.writeString(dir.resolve("checkpoint.json"), """
-                {"method": "dvp-cse", "class_names": %s, "causes": ["appearance", "context"],
+                {"format": "clipvr-run/1", "method": "dvp-cse", "epoch": 7, "class_names": %s,
                  "descriptions": {
-                   "cat": {"appearance": ["small & furry", "whiskers <long>", "pointy ears"], "context": ["on a sofa", "in a garden", "near a bowl"]},
-                   "dog <b>bold</b>": {"appearance": [%s, "wet nose", "floppy ears"], "context": ["in a park", "with a ball", "on a leash"]},
-                   "a&b \\"quoted\\" 'x'": {"appearance": [%s, "it's \\"quoted\\"", "tab\\there"], "context": ["x > y", "1 < 2", "A&amp;B"]}
-                 }}
+                   "cse_1": [["small & furry", "whiskers <long>", "pointy ears"], [%s, "wet nose", "floppy ears"], [%s, "it's \\"quoted\\"", "tab\\there"]],
+                   "cse_2": [["on a sofa", "in a garden", "near a bowl"], ["in a park", "with a ball", "on a leash"], ["x > y", "1 < 2", "A&amp;B"]]
+                 },
+                 "train_indices": [0, 1, 2], "val_indices": []}
                 """.formatted(json(CLASSES), jsonString(NASTY_SCRIPT), jsonString(NASTY_MARKUP)));
         return dir;
+    }
+
+    /** results.json as the trainer writes it: fractions, {@code top1}, {@code phase}, {@code lrs}, {@code val_selected}. */
+    static String trainerResults(String method) {
+        StringBuilder ep = new StringBuilder();
+        for (int e = 0; e < 8; e++) {
+            if (e > 0) ep.append(",\n");
+            boolean eval = e % 2 == 1;
+            ep.append(String.format(java.util.Locale.ROOT,
+                    "{\"epoch\": %d, \"phase\": \"%s\", \"train_loss\": %.4f, \"train_accuracy\": %.4f, \"lr\": %.5f, "
+                            + "\"lrs\": {\"sgd\": %.5f}, \"images_per_second\": %.1f, \"seconds\": 3.5, "
+                            + "\"test_accuracy\": %s, \"test_top5\": %s, \"val_accuracy\": %s}",
+                    e, e == 0 ? "prm" : "train", 2.0 / (e + 1), 0.40 + 0.06 * e, 40 * Math.pow(0.5, e), 40 * Math.pow(0.5, e), 120.0 + e,
+                    eval ? String.format(java.util.Locale.ROOT, "%.4f", 0.35 + 0.05 * e) : "null", eval ? "0.99" : "null",
+                    eval ? String.format(java.util.Locale.ROOT, "%.4f", 0.30 + 0.05 * e) : "null"));
+        }
+        String pc = "{\"cat\": 0.9, \"dog <b>bold</b>\": 0.6, \"a&b \\\"quoted\\\" 'x'\": null}";
+        String cm = "[[9, 1, 0], [2, 6, 2], [3, 4, 3]]";
+        return """
+                {"format": "clipvr-run/1", "status": "finished", "error": null,
+                 "config": {"method": "%s", "dataset": "toy <data>", "shots": 16, "epochs": 8, "seed": 1, "optimizer": "sgd", "lr": 40,
+                            "milestones": [4, 6], "m": 3, "causes": 2, "templates": ["a photo of a {}."]},
+                 "selection": "best = the evaluated epoch with the highest test top-1",
+                 "train_images": 48, "val_images": 0, "test_images": 30, "iterations_per_epoch": 1, "effective_parameters": 79872,
+                 "epochs_completed": 8,
+                 "epochs": [%s],
+                 "best": {"epoch": 7, "top1": 0.7, "top5": 1.0, "images": 30, "per_class": %s, "confusion": %s},
+                 "last": {"epoch": 7, "top1": 0.7, "top5": 1.0, "images": 30, "per_class": %s, "confusion": %s},
+                 "val_selected": {"epoch": 5, "val_accuracy": 0.55, "test_accuracy": 0.6, "test_top5": 1.0},
+                 "wall_seconds": 95.0}
+                """.formatted(method, ep, pc, cm, pc, cm);
     }
 
     /** ω rows: class 0 prefers slot 1, class 1 slot 0 (the NASTY_SCRIPT text), class 2 slot 0 (NASTY_MARKUP). */
