@@ -262,7 +262,7 @@ public final class RunDirReader {
             }
             boolean isSmm = smmPrefix != null && prefix.equals(smmPrefix);
             PromptKind kind = isSmm ? PromptKind.ADDITIVE : kindOf(method, ckJson);
-            prompts.add(new Prompt(k, label(prefix, k, branchNames, isSmm), kind, (int) sh[1], t.toFloatArray(), mask));
+            prompts.add(new Prompt(k, label(prefix, k, branchNames, isSmm, method), kind, (int) sh[1], t.toFloatArray(), mask));
         }
         if (prompts.isEmpty()) notes.add("No prompt pattern ('program' [3,R,R]) in " + file.getFileName() + ".");
         if (!prompts.isEmpty() && method.isEmpty() && smmPrefix == null)
@@ -453,13 +453,17 @@ public final class RunDirReader {
         return PromptKind.SIGMOID_PADDING;
     }
 
-    private static String label(String prefix, String name, List<String> branchNames, boolean smm) {
+    private static String label(String prefix, String name, List<String> branchNames, boolean smm, String method) {
         if (smm) return "SMM pattern δ";
         String p = prefix.endsWith(".") ? prefix.substring(0, prefix.length() - 1) : prefix;
         String idx = p.substring(p.lastIndexOf('.') + 1);
         if (idx.matches("\\d+")) {
             int i = Integer.parseInt(idx);
-            return branchNames != null && i < branchNames.size() ? "branch " + i + ": " + branchNames.get(i) : "branch " + i;
+            if (branchNames != null && i < branchNames.size()) return "branch " + i + ": " + branchNames.get(i);
+            String m = method.replace('_', '-');
+            if (m.startsWith("dvp-cse")) return "branch " + i + ": cause " + (i + 1);    // prompts.k ↔ description table cse_(k+1)
+            if (m.startsWith("dvp-cls")) return "branch " + i + ": cluster " + i;
+            return "branch " + i;
         }
         return p.isEmpty() ? name : p;
     }
