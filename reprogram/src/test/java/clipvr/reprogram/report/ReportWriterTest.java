@@ -197,6 +197,8 @@ class ReportWriterTest {
         Files.writeString(out, "old");
         w.write(out);
         assertTrue(Files.readString(out).startsWith("<!DOCTYPE html>"));
+        if (out.getFileSystem().supportedFileAttributeViews().contains("posix"))
+            assertEquals("rw-r--r--", java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(out)), "readable by others");
         try (var s = Files.list(out.getParent())) {
             assertEquals(List.of("r.html"), s.map(p -> p.getFileName().toString()).toList(), "no temporary files left");
         }
