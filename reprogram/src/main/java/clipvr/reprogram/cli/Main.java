@@ -10,7 +10,8 @@ import picocli.CommandLine.Command;
 @Command(name = "clipvr", mixinStandardHelpOptions = true, version = "clipvr 0.1.0",
         description = "CLIP and visual reprogramming for CLIP on a plain JVM.",
         subcommands = {TokenizeCommand.class, EncodeCommand.class, InitCommand.class, ConvertCommand.class,
-                ZeroshotCommand.class, BenchCommand.class, DownloadCommand.class, ReportCommand.class})
+                ZeroshotCommand.class, BenchCommand.class, DownloadCommand.class, TrainCommand.class,
+                EvaluateCommand.class, ReportCommand.class, ValidateDescriptionsCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

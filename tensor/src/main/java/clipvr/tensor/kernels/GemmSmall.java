@@ -1,7 +1,6 @@
 package clipvr.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -67,7 +66,9 @@ final class GemmSmall {
             s0 = FloatVector.fromArray(S, x, p).fma(FloatVector.fromArray(S, y, yOff + p), s0);
             p += L;
         }
-        float sum = s0.add(s1).reduceLanes(VectorOperators.ADD);
+        // lane order, not reduceLanes(ADD): its float order is unspecified and the JIT intrinsic and the
+        // interpreted fallback differ, so results changed once C2 compiled this method (timing-dependent bits)
+        float sum = SimdKernels.addLanes(s0.add(s1));
         for (; p < n; p++) sum = Math.fma(x[p], y[yOff + p], sum);
         return sum;
     }

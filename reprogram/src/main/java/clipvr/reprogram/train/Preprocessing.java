@@ -1,0 +1,91 @@
+package clipvr.reprogram.train;
+
+import clipvr.clip.image.CenterCrop;
+import clipvr.clip.image.ImageDecoder;
+import clipvr.clip.image.Normalize;
+import clipvr.clip.image.RandomCrop;
+import clipvr.clip.image.RandomHorizontalFlip;
+import clipvr.clip.image.RandomResizedCrop;
+import clipvr.clip.image.ResampleFilter;
+import clipvr.clip.image.Resize;
+import clipvr.clip.image.RgbImage;
+import clipvr.clip.image.ToTensor;
+import clipvr.clip.image.Transform;
+import clipvr.reprogram.data.Dataset;
+import clipvr.reprogram.input.PromptGeometry;
+import clipvr.tensor.Tensor;
+
+import java.util.SplittableRandom;
+import java.util.stream.IntStream;
+
+/**
+ * The image pipelines of spec §1.3 / §5.5 per method (torchvision order, PIL-exact resampling from
+ * {@code clipvr.clip.image}):
+ * <ul>
+ *   <li>AR, AttrVR, DVP (r = inner size, 192 at R = 224): train Resize(r, bicubic) → RandomResizedCrop(r) → flip →
+ *       ToTensor; test Resize(r) → CenterCrop(r) → ToTensor; normalisation happens inside the prompt;</li>
+ *   <li>VP and zero-shot: train Resize(R) → RandomResizedCrop(R) → flip → ToTensor → Normalize; test Resize(R) →
+ *       CenterCrop(R) → ToTensor → Normalize (CLIP's own preprocessing);</li>
+ *   <li>SMM and its baselines (s = R, or the Pad inner size): train Resize((s+c, s+c), bilinear) → RandomCrop(s) → flip
+ *       → ToTensor → Normalize with c = round(32·s/224) (32 at 224, SMM-code); test Resize((s, s), bilinear) → ToTensor →
+ *       Normalize. Bilinear is torchvision's default, which SMM-code uses.</li>
+ * </ul>
+ *
+ * @param train     training transform (random steps draw from the per-item generator)
+ * @param test      deterministic evaluation transform
+ * @param size      output side length
+ * @param normalise whether CLIP normalisation is applied after ToTensor
+ */
+public record Preprocessing(Transform train, Transform test, int size, boolean normalise, String trainDescription, String testDescription) {
+
+    public static Preprocessing forMethod(Method method, int resolution, int inputSize) {
+        ResampleFilter bic = ResampleFilter.BICUBIC;
+        int s = inputSize;
+        return switch (method.family()) {
+            case SMM -> {
+                int c = PromptGeometry.scale(32, s);
+                yield new Preprocessing(
+                        Transform.compose(Resize.exact(s + c, s + c, ResampleFilter.BILINEAR), new RandomCrop(s), new RandomHorizontalFlip()),
+                        Resize.exact(s, s, ResampleFilter.BILINEAR), s, true,
+                        "Resize((" + (s + c) + "," + (s + c) + "), bilinear) > RandomCrop(" + s + ") > RandomHorizontalFlip > ToTensor > Normalize(CLIP)",
+                        "Resize((" + s + "," + s + "), bilinear) > ToTensor > Normalize(CLIP)");
+            }
+            default -> {
+                boolean norm = !method.usesPadding();
+                String n = norm ? " > Normalize(CLIP)" : "";
+                yield new Preprocessing(
+                        Transform.compose(Resize.shorterSide(s, bic), RandomResizedCrop.of(s, bic), new RandomHorizontalFlip()),
+                        Transform.compose(Resize.shorterSide(s, bic), new CenterCrop(s)), s, norm,
+                        "Resize(" + s + ", bicubic) > RandomResizedCrop(" + s + ", bicubic) > RandomHorizontalFlip > ToTensor" + n,
+                        "Resize(" + s + ", bicubic) > CenterCrop(" + s + ") > ToTensor" + n);
+            }
+        };
+    }
+
+    /** A batch: pixels [n, 3, s, s] and labels [n]. */
+    public record Batch(Tensor pixels, int[] labels) {}
+
+    /**
+     * Loads {@code indices} of {@code data}, decoding and transforming in parallel. With {@code train}, item i gets its
+     * own generator {@code Seeds.rng(seed, "augment", epoch, i)} (i = the dataset index), so the result does not depend on
+     * thread scheduling, batch composition or resumption.
+     */
+    public Batch load(Dataset data, int[] indices, boolean train, long seed, int epoch) {
+        int n = indices.length, per = 3 * size * size;
+        float[] all = new float[n * per];
+        int[] labels = new int[n];
+        IntStream.range(0, n).parallel().forEach(k -> {
+            int i = indices[k];
+            RgbImage img = ImageDecoder.toRgb(data.image(i));
+            RgbImage out = train ? this.train.apply(img, Seeds.rng(seed, "augment", epoch, i)) : test.apply(img, new SplittableRandom(0));
+            float[] chw = ToTensor.apply(out);
+            if (chw.length != per)
+                throw new IllegalStateException("transform of " + data.id(i) + " gave " + chw.length + " values, expected " + per);
+            if (normalise) Normalize.CLIP.applyInPlace(chw);
+            System.arraycopy(chw, 0, all, k * per, per);
+            labels[k] = data.label(i);
+        });
+        return new Batch(Tensor.of(all, n, 3, size, size), labels);
+    }
+
+}

@@ -1,0 +1,196 @@
+package clipvr.reprogram.train;
+
+import clipvr.autograd.GradMode;
+import clipvr.autograd.Var;
+import clipvr.autograd.ops.Select;
+import clipvr.reprogram.head.AttrVrHead;
+import clipvr.reprogram.head.ClassHead;
+import clipvr.reprogram.head.DecoupledHead;
+import clipvr.reprogram.head.LabelHead;
+import clipvr.reprogram.head.PrmEstimator;
+import clipvr.reprogram.input.InputTransform;
+import clipvr.reprogram.input.PaddingPrompt;
+import clipvr.reprogram.input.SampleSpecificMask;
+import clipvr.reprogram.input.SharedMaskPrompt;
+import clipvr.reprogram.input.WatermarkPrompt;
+import clipvr.reprogram.method.ImageEncoder;
+import clipvr.reprogram.method.StateDict;
+import clipvr.tensor.DType;
+import clipvr.tensor.Tensor;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SequencedMap;
+
+/**
+ * One method assembled from the pieces of {@code clipvr.reprogram.{input, head, method}} around a frozen encoder: the
+ * factory for every {@link Method}, with one forward interface for the trainer.
+ * <ul>
+ *   <li>zero-shot: encoder → {@link LabelHead} (no parameters);</li>
+ *   <li>VP / AR / SMM / SMM baselines: prompt → encoder → {@link LabelHead};</li>
+ *   <li>AttrVR: {@link PaddingPrompt} → encoder → {@link AttrVrHead} (k, α from the config);</li>
+ *   <li>DVP-cse / DVP-cls: K {@link PaddingPrompt}s → one encoder pass over the K·B prompted images → {@link DecoupledHead}
+ *       with Ω from a {@link PrmEstimator}.</li>
+ * </ul>
+ * State names (checkpoint tensors): {@code prompt.<name>} for a single prompt (e.g. {@code prompt.program},
+ * {@code prompt.priority.bn1.running_mean}), {@code prompts.<k>.program} for DVP, {@code prm.weights} = ω [C, M]
+ * (float64; Ω = its block matrix).
+ */
+public final class Reprogrammer {
+    private final Method method;
+    private final ImageEncoder encoder;
+    private final InputTransform prompt;            // single-prompt methods, else null
+    private final ClassHead head;                   // label / AttrVR head, else null
+    private final List<PaddingPrompt> prompts;      // DVP, else empty
+    private final DecoupledHead decoupled;          // DVP, else null
+    private final PrmEstimator prm;                 // DVP, else null
+
+    private Reprogrammer(Method method, ImageEncoder encoder, InputTransform prompt, ClassHead head,
+                         List<PaddingPrompt> prompts, DecoupledHead decoupled, PrmEstimator prm) {
+        this.method = method;
+        this.encoder = encoder;
+        this.prompt = prompt;
+        this.head = head;
+        this.prompts = prompts;
+        this.decoupled = decoupled;
+        this.prm = prm;
+    }
+
+    /** Builds {@code config}'s method on {@code encoder} with the text side {@code text}. */
+    public static Reprogrammer build(TrainConfig config, ImageEncoder encoder, TextFeatures text, int numClasses) {
+        Method m = config.methodEnum();
+        int r = encoder.resolution();
+        DType dt = DType.F32;
+        return switch (m) {
+            case ZEROSHOT -> new Reprogrammer(m, encoder, null, new LabelHead(text.table("label")), List.of(), null, null);
+            case VP -> single(m, encoder, WatermarkPrompt.forResolution(r, dt), new LabelHead(text.table("label")));
+            case AR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt), new LabelHead(text.table("label")));
+            case SMM -> single(m, encoder, new SampleSpecificMask(r, config.maskLayers(), config.patch(), 3, dt,
+                    Seeds.rng(config.seed(), "mask-init")), new LabelHead(text.table("label")));
+            case SMM_PAD -> single(m, encoder, SharedMaskPrompt.pad(r, config.inputSize(), dt), new LabelHead(text.table("label")));
+            case SMM_NARROW -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.NARROW, r, dt), new LabelHead(text.table("label")));
+            case SMM_MEDIUM -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.MEDIUM, r, dt), new LabelHead(text.table("label")));
+            case SMM_FULL -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.FULL, r, dt), new LabelHead(text.table("label")));
+            case ATTRVR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt),
+                    new AttrVrHead(text.table("des"), config.alpha() == 1.0 ? null : text.table("dist"), numClasses,
+                            config.topk(), config.alpha(), clipvr.reprogram.head.CosineLogits.LOGIT_SCALE));
+            case DVP_CSE, DVP_CLS -> {
+                DecoupledHead h;
+                if (m == Method.DVP_CSE) {
+                    List<Tensor> tables = new ArrayList<>();
+                    for (int i = 1; i <= config.causes(); i++) tables.add(text.table("cse_" + i));
+                    h = DecoupledHead.byCause(tables, numClasses);
+                } else {
+                    h = DecoupledHead.byCluster(text.table("des"), text.clusterOf(), config.clusters(), numClasses);
+                }
+                List<PaddingPrompt> ps = new ArrayList<>();
+                for (int k = 0; k < h.branches(); k++) ps.add(new PaddingPrompt(r, config.inputSize(), dt));
+                yield new Reprogrammer(m, encoder, null, null, List.copyOf(ps), h,
+                        new PrmEstimator(numClasses, h.descriptionsPerClass(), config.topk()));
+            }
+        };
+    }
+
+    private static Reprogrammer single(Method m, ImageEncoder e, InputTransform p, ClassHead h) {
+        if (p.outputSize() != e.resolution())
+            throw new IllegalArgumentException(m + ": prompt output " + p.outputSize() + " != encoder resolution " + e.resolution());
+        return new Reprogrammer(m, e, p, h, List.of(), null, null);
+    }
+
+    public Method method() { return method; }
+    public ImageEncoder encoder() { return encoder; }
+    public InputTransform prompt() { return prompt; }
+    public List<PaddingPrompt> prompts() { return prompts; }
+    public DecoupledHead decoupledHead() { return decoupled; }
+    public PrmEstimator prm() { return prm; }
+
+    /** Class logits z [B, C] and, for DVP, the description logits F [B, C·M] of the same pass (else null). */
+    public record Output(Var logits, Var descriptionLogits) {}
+
+    /** images [B, 3, r, r] (as {@link Preprocessing} makes them) → logits; records a graph when grad mode is on. */
+    public Output forward(Var images) {
+        if (decoupled != null) {
+            int b = images.size(0), k = prompts.size();
+            List<Var> prompted = new ArrayList<>(k);
+            for (PaddingPrompt p : prompts) prompted.add(p.apply(images));                        // K × [B, 3, R, R]
+            Var all = k == 1 ? prompted.getFirst() : Select.cat(prompted, 0);                    // [K·B, 3, R, R]
+            Var v = encoder.encodeImage(all);                                                    // [K·B, E]
+            List<Var> branches = new ArrayList<>(k);
+            for (int i = 0; i < k; i++) branches.add(k == 1 ? v : v.narrow(0, i * b, b));        // K × [B, E]
+            Var f = decoupled.descriptionLogits(branches);                                       // [B, C·M]
+            return new Output(decoupled.classLogits(f), f);
+        }
+        Var x = prompt == null ? images : prompt.apply(images);
+        return new Output(head.logits(encoder.encodeImage(x)), null);
+    }
+
+    /** Evaluation logits [B, C] without a graph. */
+    public Tensor logits(Tensor images) {
+        try (var s = GradMode.noGrad()) {
+            return forward(Var.constant(images)).logits().data();
+        }
+    }
+
+    /** Train / eval mode (only SMM's batch norm distinguishes them). */
+    public void train(boolean on) {
+        if (prompt != null) prompt.train(on);
+        for (PaddingPrompt p : prompts) p.train(on);
+    }
+
+    /** Every trainable parameter by state name (live Vars, updated in place by the optimisers). */
+    public SequencedMap<String, Var> namedParameters() {
+        SequencedMap<String, Var> out = new LinkedHashMap<>();
+        if (prompt instanceof SampleSpecificMask smm) {
+            out.put("prompt.program", smm.program());
+            List<String> names = smm.maskNetwork().parameterNames();
+            List<Var> ps = smm.maskParameters();
+            for (int i = 0; i < ps.size(); i++) out.put("prompt.priority." + names.get(i), ps.get(i));
+        } else if (prompt != null) {
+            out.put("prompt.program", prompt.parameters().getFirst());
+        }
+        for (int k = 0; k < prompts.size(); k++) out.put("prompts." + k + ".program", prompts.get(k).program());
+        return out;
+    }
+
+    /** SMM's δ (its own optimiser), or all parameters for the other methods. */
+    public SequencedMap<String, Var> patternParameters() {
+        SequencedMap<String, Var> all = namedParameters(), out = new LinkedHashMap<>();
+        all.forEach((k, v) -> { if (!k.startsWith("prompt.priority.")) out.put(k, v); });
+        return out;
+    }
+
+    /** SMM's mask-network parameters (empty for the other methods). */
+    public SequencedMap<String, Var> maskParameters() {
+        SequencedMap<String, Var> all = namedParameters(), out = new LinkedHashMap<>();
+        all.forEach((k, v) -> { if (k.startsWith("prompt.priority.")) out.put(k, v); });
+        return out;
+    }
+
+    /** Trainable values and buffers: prompts (with fixed masks and BN statistics) and ω. */
+    public Map<String, Tensor> state() {
+        Map<String, Tensor> s = StateDict.create();
+        if (prompt != null) StateDict.putAll(s, "prompt", prompt.state());
+        for (int k = 0; k < prompts.size(); k++) StateDict.putAll(s, "prompts." + k, prompts.get(k).state());
+        if (decoupled != null) s.put("prm.weights", decoupled.classWeights());
+        return s;
+    }
+
+    /** Loads {@link #state()} (shapes checked). */
+    public void load(Map<String, Tensor> state) {
+        if (prompt != null) prompt.load(StateDict.sub(state, "prompt"));
+        for (int k = 0; k < prompts.size(); k++) prompts.get(k).load(StateDict.sub(state, "prompts." + k));
+        if (decoupled != null) {
+            Tensor w = StateDict.require(state, "prm.weights", decoupled.numClasses(), decoupled.descriptionsPerClass());
+            decoupled.setReweighting(PrmEstimator.blockMatrix(w));
+        }
+    }
+
+    /** Effective trainable values (masked-out prompt entries not counted). */
+    public long effectiveParameterCount() {
+        long n = prompt == null ? 0 : prompt.effectiveParameterCount();
+        for (PaddingPrompt p : prompts) n += p.effectiveParameterCount();
+        return n;
+    }
+}

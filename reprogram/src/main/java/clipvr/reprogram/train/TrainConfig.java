@@ -1,0 +1,189 @@
+package clipvr.reprogram.train;
+
+import clipvr.reprogram.input.PromptGeometry;
+import com.fasterxml.jackson.annotation.JsonProperty;
+import com.fasterxml.jackson.annotation.JsonPropertyOrder;
+
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * Every setting of a run, defaults resolved ({@code config.json}). Build one with {@link Builder}: unset values get
+ * the papers' defaults for the method (docs/training.md, "Defaults").
+ *
+ * @param method          {@link Method#cliName()}
+ * @param weights         CLIP checkpoint path (absolute)
+ * @param weightsSha256   SHA-256 of the weights file (hex; of the sorted file list for a directory)
+ * @param vocab           tokenizer vocabulary path
+ * @param data            dataset spec for {@code Datasets.open}
+ * @param dataset         dataset key used for description files and per-dataset defaults (e.g. {@code eurosat})
+ * @param descriptions    description directory, or {@code "bundled"} for the files in the jar; null when unused
+ * @param shots           training images per class
+ * @param epochs          all epochs, DVP's PRM-only epoch 0 included
+ * @param seed            the one seed every random stream derives from
+ * @param batch           images per step
+ * @param optimizer       {@code sgd} (CLIP VR family) or {@code adam} (SMM)
+ * @param lr              learning rate (SMM: of δ)
+ * @param momentum        SGD momentum
+ * @param weightDecay     weight decay (SGD and Adam, L2 form)
+ * @param schedule        {@code cosine} (per iteration, T_max = epochs·iterations) or {@code multistep} (per epoch)
+ * @param milestones      MultiStepLR milestones (epochs)
+ * @param gamma           MultiStepLR factor for δ
+ * @param maskLr          SMM mask-network lr
+ * @param maskGamma       SMM mask-network MultiStepLR factor
+ * @param maskLayers      SMM mask-network depth (5 or 6)
+ * @param patch           SMM patch size
+ * @param evalEvery       evaluate every N epochs (and after the last)
+ * @param valFraction     stratified validation hold-out from the training pool (0 = none)
+ * @param testLimit       class-balanced test subset size, or null for the whole test split
+ * @param m               descriptions sampled per class and file
+ * @param topk            AttrVR / PRM top-k
+ * @param alpha           AttrVR DesAttr weight
+ * @param causes          DVP-cse cause files
+ * @param clusters        DVP-cls clusters K
+ * @param kmeansInit      k-means restarts (n_init)
+ * @param templates       label templates (zero-shot ensembles; the trained methods use "This is a photo of {}.")
+ * @param resolution      encoder resolution R
+ * @param inputSize       prompt input size r
+ */
+@JsonPropertyOrder(alphabetic = false)
+public record TrainConfig(
+        @JsonProperty("method") String method,
+        @JsonProperty("weights") String weights,
+        @JsonProperty("weights_sha256") String weightsSha256,
+        @JsonProperty("vocab") String vocab,
+        @JsonProperty("data") String data,
+        @JsonProperty("dataset") String dataset,
+        @JsonProperty("descriptions") String descriptions,
+        @JsonProperty("shots") int shots,
+        @JsonProperty("epochs") int epochs,
+        @JsonProperty("seed") long seed,
+        @JsonProperty("batch") int batch,
+        @JsonProperty("optimizer") String optimizer,
+        @JsonProperty("lr") double lr,
+        @JsonProperty("momentum") double momentum,
+        @JsonProperty("weight_decay") double weightDecay,
+        @JsonProperty("schedule") String schedule,
+        @JsonProperty("milestones") int[] milestones,
+        @JsonProperty("gamma") double gamma,
+        @JsonProperty("mask_lr") double maskLr,
+        @JsonProperty("mask_gamma") double maskGamma,
+        @JsonProperty("mask_layers") int maskLayers,
+        @JsonProperty("patch") int patch,
+        @JsonProperty("eval_every") int evalEvery,
+        @JsonProperty("val_fraction") double valFraction,
+        @JsonProperty("test_limit") Integer testLimit,
+        @JsonProperty("m") int m,
+        @JsonProperty("topk") int topk,
+        @JsonProperty("alpha") double alpha,
+        @JsonProperty("causes") int causes,
+        @JsonProperty("clusters") int clusters,
+        @JsonProperty("kmeans_init") int kmeansInit,
+        @JsonProperty("templates") List<String> templates,
+        @JsonProperty("resolution") int resolution,
+        @JsonProperty("input_size") int inputSize) {
+
+    /** The label template of the VR papers' code. */
+    public static final String LABEL_TEMPLATE = "This is a photo of {}.";
+
+    /** DVP-cls K per dataset (DVP-code cfg.py {@code dataset_clusters}); 3 for any other dataset. */
+    public static final Map<String, Integer> DATASET_CLUSTERS = Map.ofEntries(
+            Map.entry("caltech101", 3), Map.entry("dtd", 3), Map.entry("eurosat", 1), Map.entry("fgvc", 3),
+            Map.entry("food101", 2), Map.entry("oxford_flowers", 3), Map.entry("oxford_pets", 3),
+            Map.entry("stanford_cars", 3), Map.entry("sun397", 3), Map.entry("ucf101", 2), Map.entry("resisc45", 3));
+
+    public Method methodEnum() { return Method.parse(method); }
+
+    /** The SMM default milestones [int(0.5·E), int(0.72·E)]. */
+    public static int[] defaultMilestones(int epochs) { return new int[]{(int) (0.5 * epochs), (int) (0.72 * epochs)}; }
+
+    /** Mutable settings; null means "the default for the method". */
+    public static final class Builder {
+        public Method method;
+        public String weights, weightsSha256, vocab, data, dataset, descriptions;
+        public Integer shots, epochs, batch, evalEvery, testLimit, m, topk, causes, clusters, kmeansInit, maskLayers, patch;
+        public Long seed;
+        public Double lr, momentum, weightDecay, gamma, maskLr, maskGamma, valFraction, alpha;
+        public int[] milestones;
+        public List<String> templates;
+
+        /** Resolves every default and checks ranges; errors name the flag. */
+        public TrainConfig build(int resolution) {
+            if (method == null) throw new IllegalArgumentException("--method is required (one of " + Method.names() + ")");
+            int sh = or(shots, 16);
+            int ep = or(epochs, method.trains() ? 200 : 0);
+            positive("--shots", sh);
+            if (!method.trains() && ep > 0)
+                throw new IllegalArgumentException("--epochs " + ep + ": " + method + " does not train (it evaluates once); leave --epochs out");
+            if (method.trains()) positive("--epochs", ep);
+            else if (ep < 0) throw new IllegalArgumentException("--epochs must be >= 0, got " + ep);
+            if (method.isDvp() && ep < 2)
+                throw new IllegalArgumentException("--epochs " + ep + ": DVP needs at least 2 (epoch 0 only estimates the PRM)");
+            int b = or(batch, sh == 1 ? 16 : 64);
+            positive("--batch", b);
+            boolean smm = method.family() == Method.Family.SMM;
+            double l = or(lr, smm ? 0.01 : 40.0);
+            if (!(l >= 0) || Double.isInfinite(l)) throw new IllegalArgumentException("--lr must be a finite number >= 0, got " + l);
+            double mom = or(momentum, 0.9);
+            if (!(mom >= 0 && mom < 1)) throw new IllegalArgumentException("--momentum must be in [0, 1), got " + mom);
+            double wd = or(weightDecay, 0.0);
+            if (!(wd >= 0)) throw new IllegalArgumentException("--weight-decay must be >= 0, got " + wd);
+            int[] ms = milestones != null ? milestones.clone() : defaultMilestones(ep);
+            for (int x : ms) if (x < 0) throw new IllegalArgumentException("--milestones must be >= 0, got " + x);
+            double g = or(gamma, 0.1), mg = or(maskGamma, 0.1), mlr = or(maskLr, 0.01);
+            if (!(g > 0) || !(mg > 0)) throw new IllegalArgumentException("--gamma and --mask-gamma must be > 0");
+            if (!(mlr >= 0)) throw new IllegalArgumentException("--mask-lr must be >= 0, got " + mlr);
+            int layers = or(maskLayers, 5);
+            if (layers != 5 && layers != 6) throw new IllegalArgumentException("--mask-layers must be 5 or 6, got " + layers);
+            int p = or(patch, 8);
+            if (smm && method == Method.SMM) {
+                if (p != 1 && p != 2 && p != 4 && p != 8 && p != 16 && p != 32)
+                    throw new IllegalArgumentException("--patch must be one of 1, 2, 4, 8, 16, 32, got " + p);
+                if (p == 32 && layers != 6) throw new IllegalArgumentException("--patch 32 needs --mask-layers 6");
+                if (resolution % p != 0) throw new IllegalArgumentException("--patch " + p + " does not divide the resolution " + resolution);
+            }
+            int every = or(evalEvery, 1);
+            positive("--eval-every", every);
+            double vf = or(valFraction, 0.0);
+            if (!(vf >= 0 && vf < 1)) throw new IllegalArgumentException("--val-fraction must be in [0, 1), got " + vf);
+            if (testLimit != null) positive("--test-limit", testLimit);
+            int mm = or(m, 20), k = or(topk, 3);
+            positive("--m", mm);
+            if (k < 1 || k > mm) throw new IllegalArgumentException("--topk must be in [1, --m = " + mm + "], got " + k);
+            double a = or(alpha, 0.5);
+            if (!(a >= 0 && a <= 1)) throw new IllegalArgumentException("--alpha must be in [0, 1], got " + a);
+            int cs = or(causes, 3);
+            positive("--causes", cs);
+            String ds = dataset == null ? null : dataset.toLowerCase(Locale.ROOT);
+            int kc = or(clusters, ds != null && DATASET_CLUSTERS.containsKey(ds) ? DATASET_CLUSTERS.get(ds) : 3);
+            positive("--clusters", kc);
+            int ninit = or(kmeansInit, 10);
+            positive("--kmeans-init", ninit);
+            List<String> tpl = templates != null ? List.copyOf(templates) : List.of(LABEL_TEMPLATE);
+            if (tpl.isEmpty()) throw new IllegalArgumentException("--templates: no templates");
+            PromptGeometry geo = PromptGeometry.forResolution(resolution);
+            int inner = switch (method) {
+                case AR, ATTRVR, DVP_CSE, DVP_CLS -> geo.arInner();
+                case SMM_PAD -> geo.padInner();
+                default -> resolution;
+            };
+            return new TrainConfig(method.cliName(), weights, weightsSha256, vocab, data, dataset,
+                    method.usesDescriptions() ? descriptions : null, sh, ep, or(seed, 0L), b,
+                    smm ? "adam" : "sgd", l, smm ? 0.0 : mom, wd, smm ? "multistep" : "cosine", ms, g, mlr, mg, layers, p,
+                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inner);
+        }
+
+        private static void positive(String flag, int v) {
+            if (v <= 0) throw new IllegalArgumentException(flag + " must be positive, got " + v);
+        }
+
+        private static <T> T or(T v, T d) { return v != null ? v : d; }
+    }
+
+    @Override public boolean equals(Object o) {
+        return o instanceof TrainConfig c && RunFiles.JSON.valueToTree(this).equals(RunFiles.JSON.valueToTree(c));
+    }
+
+    @Override public int hashCode() { return RunFiles.JSON.valueToTree(this).hashCode(); }
+}
