@@ -111,19 +111,85 @@ public final class Reprogrammer {
 
     /** images [B, 3, r, r] (as {@link Preprocessing} makes them) → logits; records a graph when grad mode is on. */
     public Output forward(Var images) {
+        return head(encoder.encodeImage(encoderInputs(images)), images.size(0));
+    }
+
+    /** The prompted encoder inputs [N, 3, R, R]: N = B, or K·B for DVP (K prompted copies, prompt-major). */
+    Var encoderInputs(Var images) {
         if (decoupled != null) {
-            int b = images.size(0), k = prompts.size();
+            int k = prompts.size();
             List<Var> prompted = new ArrayList<>(k);
             for (PaddingPrompt p : prompts) prompted.add(p.apply(images));                        // K × [B, 3, R, R]
-            Var all = k == 1 ? prompted.getFirst() : Select.cat(prompted, 0);                    // [K·B, 3, R, R]
-            Var v = encoder.encodeImage(all);                                                    // [K·B, E]
+            return k == 1 ? prompted.getFirst() : Select.cat(prompted, 0);                        // [K·B, 3, R, R]
+        }
+        return prompt == null ? images : prompt.apply(images);
+    }
+
+    /** The head on encoder features v [N, E] of a batch of {@code b} images. */
+    Output head(Var v, int b) {
+        if (decoupled != null) {
+            int k = prompts.size();
             List<Var> branches = new ArrayList<>(k);
             for (int i = 0; i < k; i++) branches.add(k == 1 ? v : v.narrow(0, i * b, b));        // K × [B, E]
             Var f = decoupled.descriptionLogits(branches);                                       // [B, C·M]
             return new Output(decoupled.classLogits(f), f);
         }
-        Var x = prompt == null ? images : prompt.apply(images);
-        return new Output(head.logits(encoder.encodeImage(x)), null);
+        return new Output(head.logits(v), null);
+    }
+
+    /**
+     * Encoder inputs per graph during training ({@code -Dclipvr.microBatch}, default 64). A ViT-B/32 graph
+     * holds about 100 MB per image, so a DVP-cse batch (3 × 64 prompted images) in one graph would need
+     * ~20 GB.
+     */
+    public static final int MICRO_BATCH = Integer.getInteger("clipvr.microBatch", 64);
+
+    /**
+     * One training forward + backward with memory bounded by {@link #MICRO_BATCH} encoder inputs per graph.
+     * When the prompted batch is larger, the exact gradient is assembled in three passes: (1) the encoder
+     * features without a graph, (2) the head and loss on those features as a leaf, giving dL/dfeatures,
+     * (3) per chunk, the encoder again with a graph, back-propagating that chunk's dL/dfeatures to the
+     * encoder input; the summed input gradient then flows once through the prompt's graph. The price is one
+     * extra forward pass; the gradients equal the single-graph ones up to float summation order.
+     *
+     * @return the forward output (values only) and the loss value
+     */
+    public Output trainStep(Var images, java.util.function.Function<Var, Var> loss, double[] lossValue) {
+        return trainStep(images, loss, lossValue, MICRO_BATCH);
+    }
+
+    /** {@link #trainStep(Var, java.util.function.Function, double[])} with an explicit micro-batch size. */
+    public Output trainStep(Var images, java.util.function.Function<Var, Var> loss, double[] lossValue, int microBatch) {
+        final int MICRO_BATCH = microBatch;
+        Var x = encoderInputs(images);                                                          // graph to the prompts
+        int n = x.size(0), b = images.size(0);
+        if (n <= MICRO_BATCH) {
+            Output out = head(encoder.encodeImage(x), b);
+            Var l = loss.apply(out.logits());
+            lossValue[0] = l.item();
+            l.backward();
+            return out;
+        }
+        Tensor features;
+        try (var s = GradMode.noGrad()) {
+            List<Tensor> parts = new ArrayList<>();
+            for (int i = 0; i < n; i += MICRO_BATCH)
+                parts.add(encoder.encodeImage(Var.constant(x.data().narrow(0, i, Math.min(MICRO_BATCH, n - i)))).data());
+            features = clipvr.tensor.ops.Indexing.cat(parts, 0);                               // [N, E]
+        }
+        Var f = Var.param(features);
+        Output out = head(f, b);
+        Var l = loss.apply(out.logits());
+        lossValue[0] = l.item();
+        l.backward();                                                                           // dL/df in f.grad()
+        if (!x.requiresGrad()) return out;
+        Var input = Var.param(x.data());                                                        // the encoder input as a leaf
+        for (int i = 0; i < n; i += MICRO_BATCH) {
+            int len = Math.min(MICRO_BATCH, n - i);
+            encoder.encodeImage(input.narrow(0, i, len)).backward(f.grad().narrow(0, i, len).contiguous());
+        }
+        x.backward(input.grad());                                                               // through the prompts
+        return out;
     }
 
     /** Evaluation logits [B, C] without a graph. */

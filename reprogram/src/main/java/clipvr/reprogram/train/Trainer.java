@@ -318,11 +318,11 @@ public final class Trainer {
                     }
                 } else {
                     optim.zeroGrad();
-                    Reprogrammer.Output out = model.forward(Var.constant(b.pixels()));
-                    Var l = lossOf(out.logits(), b.labels(), epoch, it);
-                    loss = l.item();
+                    double[] lossValue = new double[1];
+                    int e = epoch, i = it;
+                    Reprogrammer.Output out = model.trainStep(Var.constant(b.pixels()), z -> lossOf(z, b.labels(), e, i), lossValue);
+                    loss = lossValue[0];
                     if (model.prm() != null) model.prm().record(out.descriptionLogits().data(), b.labels());
-                    l.backward();
                     optim.step();
                     hooks.afterStep(epoch, it, model);
                     checkParameters(epoch, it);
