@@ -40,8 +40,9 @@ public final class Datasets {
             return switch (kind) {
                 case "mnist" -> IdxDataset.openDir(dir, s, ClassNames.bundled("mnist"));
                 case "fashion-mnist" -> IdxDataset.openDir(dir, s, ClassNames.bundled("fashion_mnist"));
+                case "cifar10-bin" -> Cifar10Binary.open(dir, s);
                 default -> throw new IllegalArgumentException("unknown dataset kind '" + spec.substring(0, colon) + "' in '" + spec
-                        + "'; expected mnist:DIR or fashion-mnist:DIR. " + FORMS);
+                        + "'; expected mnist:DIR, fashion-mnist:DIR or cifar10-bin:DIR. " + FORMS);
             };
         }
         switch (lower.replace('_', '-')) {
@@ -52,6 +53,7 @@ public final class Datasets {
             default -> { }
         }
         Path p = Path.of(spec);
+        if (Files.isRegularFile(p.resolve("test_batch.bin"))) return Cifar10Binary.open(p, s);   // official binary CIFAR-10
         if (lower.endsWith(".tar.gz") || lower.endsWith(".tgz") || lower.endsWith(".tar")) {
             if (!Files.isRegularFile(p)) throw new IllegalArgumentException("dataset archive " + p + " does not exist");
             return TarImageDataset.open(p, s);
@@ -91,6 +93,7 @@ public final class Datasets {
         if (data != null) {
             c.add(data.resolve(name));
             c.add(data.resolve(name + "-jpg.tar.gz"));
+            if (name.equals("cifar10")) c.add(data.resolve(Cifar10Binary.DIR_NAME));   // the official binary release
         }
         c.add(sharedDir().resolve("datasets").resolve(name + "-jpg.tar.gz"));
         return c;
@@ -103,6 +106,7 @@ public final class Datasets {
                     + " (set -Dclipvr.data=DIR / CLIPVR_DATA or -Dclipvr.shared=DIR, or pass a directory or archive path)");
         }
         List<String> names = ClassNames.bundled(name);
+        if (Files.isRegularFile(p.resolve("test_batch.bin"))) return Cifar10Binary.open(p, split);
         if (Files.isDirectory(p)) {
             // An extracted copy: its classnames.txt (written by TarImageDataset.extract) wins; without one, numeric
             // class folders (GTSRB 00..42) get the bundled readable names.
