@@ -84,7 +84,7 @@ class ErrorsAndNaNTest {
         mentions(message(IndexOutOfBoundsException.class, () -> x.get(2, 0)), "[2, 0]", "[2, 3]");
         mentions(message(IndexOutOfBoundsException.class, () -> Indexing.indexSelect(x, 1, new int[]{0, 3})), "indexSelect", "3");
         mentions(message(IndexOutOfBoundsException.class, () -> Indexing.gather(x, 1, new int[]{0, -1}, new int[]{1, 2})), "gather", "-1");
-        mentions(message(IndexOutOfBoundsException.class, () -> Indexing.embedding(x, new int[]{2}, 1)), "indexSelect", "2");
+        mentions(message(IndexOutOfBoundsException.class, () -> Indexing.embedding(x, new int[]{2}, 1)), "embedding", "2");
         mentions(message(IllegalArgumentException.class, () -> Indexing.topk(x, 4, 1, true)), "topk", "k = 4");
         mentions(message(IllegalArgumentException.class, () -> x.clamp(1, 0)), "clamp");
     }

@@ -120,7 +120,16 @@ public final class SimdKernels {
             case ABS -> x.abs();
             case SQUARE -> x.mul(x);
             case RECIPROCAL -> FloatVector.broadcast(S, 1f).div(x);
-            case TANH -> x.lanewise(VectorOperators.TANH);
+            case TANH -> {
+                // on the deterministic exp (no dependence on the JIT tier): |x| ≥ 0.25: 1 - 2/(e^{2|x|} + 1);
+                // |x| < 0.25: the odd Taylor polynomial to x⁹ (error < 2e-10·|x|), which avoids the cancellation
+                FloatVector ax = x.abs(), x2 = x.mul(x);
+                FloatVector big = FloatVector.broadcast(S, 1f).sub(FloatVector.broadcast(S, 2f).div(exp(ax.mul(2f)).add(1f)));
+                big = big.blend(big.neg(), x.compare(VectorOperators.LT, 0f));
+                FloatVector small = x2.mul(62f / 2835f).add(-17f / 315f).fma(x2, FloatVector.broadcast(S, 2f / 15f))
+                        .fma(x2, FloatVector.broadcast(S, -1f / 3f)).fma(x2, FloatVector.broadcast(S, 1f)).mul(x);
+                yield big.blend(small, ax.compare(VectorOperators.LT, 0.25f)).blend(x, x.test(VectorOperators.IS_NAN));
+            }
             case SIGMOID -> logistic(x);
             case RELU -> x.max(0f);   // max propagates NaN, as PyTorch's relu does
             case RELU_GRAD -> FloatVector.zero(S).blend(1f, x.compare(VectorOperators.GT, 0f));

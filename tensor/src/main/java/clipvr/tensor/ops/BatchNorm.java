@@ -25,6 +25,8 @@ public final class BatchNorm {
         for (Tensor p : new Tensor[]{runningMean, runningVar, weight, bias})
             if (p != null && (p.rank() != 1 || p.size(0) != c))
                 throw new IllegalArgumentException("batchNorm2d: parameter " + Shape.str(p.shape()) + " does not match " + c + " channels of " + Shape.str(s));
+        if ((runningMean == null) != (runningVar == null))
+            throw new IllegalArgumentException("batchNorm2d: running mean and running variance must be given together");
         Tensor mean, var;
         if (training) {
             int n = s[0] * s[2] * s[3];

@@ -80,6 +80,9 @@ public final class Indexing {
 
     /** Embedding lookup: weight [V, D], ids of shape idsShape → [idsShape..., D]. */
     public static Tensor embedding(Tensor weight, int[] ids, int... idsShape) {
+        for (int id : ids)
+            if (id < 0 || id >= weight.size(0))
+                throw new IndexOutOfBoundsException("embedding: id " + id + " outside the table of " + weight.size(0) + " rows");
         if (weight.rank() != 2) throw new IllegalArgumentException("embedding: weight must be [V, D], got " + Shape.str(weight.shape()));
         if (Shape.numel(idsShape) != ids.length)
             throw new IllegalArgumentException("embedding: " + ids.length + " ids do not fill shape " + Shape.str(idsShape));
@@ -96,6 +99,9 @@ public final class Indexing {
         int a = Shape.axis("gather", axis, x.rank());
         if (indexShape.length != x.rank() || Shape.numel(indexShape) != index.length)
             throw new IllegalArgumentException("gather: index shape " + Shape.str(indexShape) + " does not match rank of " + Shape.str(x.shape()));
+        for (int d = 0; d < indexShape.length; d++)
+            if (d != a && indexShape[d] > x.size(d))
+                throw new IllegalArgumentException("gather: index shape " + Shape.str(indexShape) + " exceeds " + Shape.str(x.shape()) + " on axis " + d);
         Tensor out = Tensor.empty(x.dtype(), indexShape);
         int[] pos = new int[indexShape.length];
         for (int flat = 0; flat < index.length; flat++) {
