@@ -1,6 +1,7 @@
 package clipvr.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -93,17 +94,19 @@ final class GemmKernel {
     /**
      * Partial tile at the bottom/right edge: mr <= MR rows, nr <= NR columns. The full tile is computed
      * into {@code scratch} (MR x NR, zero padding in the packed panels makes the extra lanes harmless),
-     * then the valid part is merged into C with scalar code.
+     * then the valid part is merged into C with masked vector loads/stores (no write past column nr).
      */
     static void edge(int mr, int nr, int kc, float[] ap, int aIdx, float[] bp, int bIdx,
                      float alpha, float beta, float[] c, int cIdx, int ldc, float[] scratch) {
         tile(kc, ap, aIdx, bp, bIdx, 1f, 0f, scratch, 0, NR);
+        FloatVector av = FloatVector.broadcast(S, alpha);
         for (int r = 0; r < mr; r++) {
             int ci = cIdx + r * ldc, si = r * NR;
-            if (beta == 0f) {
-                for (int j = 0; j < nr; j++) c[ci + j] = alpha * scratch[si + j];
-            } else {
-                for (int j = 0; j < nr; j++) c[ci + j] = alpha * scratch[si + j] + beta * c[ci + j];
+            for (int j = 0; j < nr; j += L) {
+                VectorMask<Float> m = S.indexInRange(j, nr);
+                FloatVector t = FloatVector.fromArray(S, scratch, si + j).mul(av);
+                if (beta != 0f) t = FloatVector.fromArray(S, c, ci + j, m).fma(FloatVector.broadcast(S, beta), t);
+                t.intoArray(c, ci + j, m);
             }
         }
     }

@@ -62,8 +62,8 @@ final class GemmPack {
                     System.arraycopy(b, src, bp, d, nr);
                     for (int j = nr; j < NR; j++) bp[d + j] = 0f;
                 }
-            } else if (nr == NR) {
-                transposeFull(b, bOff + (jc + jr) * ldb + pc, ldb, kc, bp, dst);
+            } else if (nr == NR || (L == 16 && nr >= 16)) {
+                transposeCols(b, bOff + (jc + jr) * ldb + pc, ldb, kc, nr, bp, dst);
             } else {
                 // op(B)(p, j) = b[bOff + j*ldb + p], partial micro-panel: scalar, in strips of 16 k
                 // values so the 16 destination rows (16 x 256 B) stay in L1.
@@ -104,16 +104,21 @@ final class GemmPack {
     }
 
     /**
-     * Full NR-column micro-panel of a transposed B: bp[dst + p*NR + j] = b[src + j*ldb + p] for p < kc,
-     * j < NR. With 16-lane vectors, 16 x 16 blocks go through registers (16 loads, 64 permutes, 16
-     * stores); other widths and the k tail shorter than 16 are copied with scalars.
+     * NR-column micro-panel of a transposed B with nr valid columns (nr == NR, or nr >= 16 with 16-lane
+     * vectors): bp[dst + p*NR + j] = b[src + j*ldb + p] for p < kc, j < nr, zeros for nr <= j < NR.
+     * With 16-lane vectors, whole 16 x 16 blocks go through registers (16 loads, 64 permutes, 16
+     * stores); other widths, the k tail shorter than 16 and the last nr % 16 columns use scalars.
      */
-    private static void transposeFull(float[] b, int src, int ldb, int kc, float[] bp, int dst) {
+    private static void transposeCols(float[] b, int src, int ldb, int kc, int nr, float[] bp, int dst) {
         int pFull = L == 16 ? kc - kc % 16 : 0;
-        for (int jb = 0; jb < NR; jb += L) {
+        int jFull = L == 16 ? nr - nr % 16 : 0;
+        for (int jb = 0; jb < jFull; jb += 16) {
             for (int p = 0; p < pFull; p += 16) transpose16(b, src + jb * ldb + p, ldb, bp, dst + p * NR + jb);
-            for (int j = jb; j < jb + L; j++) {
-                for (int p = pFull; p < kc; p++) bp[dst + p * NR + j] = b[src + j * ldb + p];
+        }
+        for (int j = 0; j < NR; j++) {
+            boolean vectorised = j < jFull;
+            for (int p = vectorised ? pFull : 0; p < kc; p++) {
+                bp[dst + p * NR + j] = j < nr ? b[src + j * ldb + p] : 0f;
             }
         }
     }

@@ -122,7 +122,7 @@ class GemmTest {
                 {2 * mc + 7, 129, kc + 40},     // K split into 2 equal blocks, 3 MC blocks
                 {7, nc + 28, 5},                // N past NC
                 {300, 300, 300},                // multi-threaded path, threads split M
-                {40, 700, 200},                 // more column tiles than row tiles: threads split N
+                {40, 700, 400},                 // more column tiles than row tiles: threads split N
         };
         for (int[] s : shapes) {
             for (int t = 0; t < 8; t++) {
