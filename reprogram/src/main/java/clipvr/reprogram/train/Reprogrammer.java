@@ -138,11 +138,11 @@ public final class Reprogrammer {
     }
 
     /**
-     * Encoder inputs per graph during training ({@code -Dclipvr.microBatch}, default 64). A ViT-B/32 graph
+     * Encoder inputs per graph during training ({@code -Dclipvr.microBatch}, default 32). A ViT-B/32 graph
      * holds about 100 MB per image, so a DVP-cse batch (3 × 64 prompted images) in one graph would need
      * ~20 GB.
      */
-    public static final int MICRO_BATCH = Integer.getInteger("clipvr.microBatch", 64);
+    public static final int MICRO_BATCH = Integer.getInteger("clipvr.microBatch", 32);
 
     /**
      * One training forward + backward with memory bounded by {@link #MICRO_BATCH} encoder inputs per graph.
