@@ -2,6 +2,7 @@ package clipvr.tensor.kernels;
 
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ForkJoinTask;
+import java.util.concurrent.RecursiveAction;
 import java.util.function.IntConsumer;
 
 /**
@@ -32,21 +33,20 @@ public final class Parallel {
     public static void forRange(int n, long costPerItem, RangeBody body) {
         if (n <= 0) return;
         int chunks = (int) Math.min(THREADS, n);
-        if (POOL == null || chunks <= 1 || (long) n * costPerItem < 32_768 || ForkJoinTask.getPool() == POOL) {
+        if (POOL == null || chunks <= 1 || (long) n * costPerItem < 32_768 || ForkJoinTask.inForkJoinPool()) {
             body.run(0, n);
             return;
         }
-        // chunks 1.. go to the pool; the calling thread runs chunk 0 itself instead of waiting idle
-        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks - 1];
-        for (int c = 1; c < chunks; c++) {
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[chunks];
+        for (int c = 0; c < chunks; c++) {
             int from = (int) ((long) n * c / chunks), to = (int) ((long) n * (c + 1) / chunks);
-            tasks[c - 1] = POOL.submit(() -> body.run(from, to));
+            tasks[c] = new RecursiveAction() {
+                @Override protected void compute() { body.run(from, to); }
+            };
         }
-        try {
-            body.run(0, (int) ((long) n / chunks));
-        } finally {
-            for (ForkJoinTask<?> t : tasks) t.join();
-        }
+        POOL.invoke(new RecursiveAction() {
+            @Override protected void compute() { invokeAll(tasks); }
+        });
     }
 
     /** Parallel-for over single indices (convenience over {@link #forRange}). */
