@@ -47,6 +47,12 @@ public interface Backend {
     void layerNormRows(Tensor x, int rows, int n, Tensor weight, Tensor bias, double eps, Tensor out, Tensor mean, Tensor rstd);
 
     /**
+     * Row-wise layer-norm backward to the input: with x̂ = (x - mean)·rstd and d = g·weight (weight [n] or
+     * null), dx = rstd · (d - mean(d) - x̂ · mean(d·x̂)); x, g contiguous [rows, n], mean/rstd [rows].
+     */
+    void layerNormBackwardRows(Tensor x, Tensor g, int rows, int n, Tensor weight, Tensor mean, Tensor rstd, Tensor dx);
+
+    /**
      * Batched matrix product on contiguous buffers: for each p in [0, batch),
      * C_p[M,N] = alpha · op(A_p) · op(B_p) + beta · C_p, with A_p at aOff + p·strideA (row-major, leading dim lda)
      * and likewise for B and C. strideA or strideB may be 0 to broadcast one matrix.

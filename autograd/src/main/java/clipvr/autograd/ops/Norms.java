@@ -32,20 +32,18 @@ public final class Norms {
         Normalization.LayerNormResult r = Normalization.layerNorm(x.data(), weight == null ? null : weight.data(),
                 bias == null ? null : bias.data(), eps);
         return Var.result(r.out(), "layerNorm", g -> {
-            Tensor rstd = r.rstd().unsqueeze(-1);                           // [..., 1]
-            Tensor xhat = x.data().sub(r.mean().unsqueeze(-1)).mul(rstd);    // [..., D]
             int d = x.size(-1);
             int[] rowsAxes = new int[x.rank() - 1];
             for (int i = 0; i < rowsAxes.length; i++) rowsAxes[i] = i;
             // an empty axis list means "all axes" to sum(), so a rank-1 x (no row axes) must skip the sum
             boolean rows = rowsAxes.length > 0;
-            if (weight != null && weight.requiresGrad()) weight.accumulate(rows ? g.mul(xhat).sum(rowsAxes, false).reshape(d) : g.mul(xhat));
-            if (bias != null && bias.requiresGrad()) bias.accumulate(rows ? g.sum(rowsAxes, false).reshape(d) : g);
-            if (x.requiresGrad()) {
-                Tensor dxhat = weight == null ? g : g.mul(weight.data());
-                Tensor m1 = dxhat.mean(-1, true), m2 = dxhat.mul(xhat).mean(-1, true);
-                x.accumulate(dxhat.sub(m1).sub(xhat.mul(m2)).mul(rstd));
+            if (weight != null && weight.requiresGrad()) {
+                Tensor xhat = x.data().sub(r.mean().unsqueeze(-1)).mul(r.rstd().unsqueeze(-1));   // [..., D]
+                weight.accumulate(rows ? g.mul(xhat).sum(rowsAxes, false).reshape(d) : g.mul(xhat));
             }
+            if (bias != null && bias.requiresGrad()) bias.accumulate(rows ? g.sum(rowsAxes, false).reshape(d) : g);
+            if (x.requiresGrad())                                           // one fused row kernel
+                x.accumulate(Normalization.layerNormBackward(x.data(), g, weight == null ? null : weight.data(), r.mean(), r.rstd()));
         }, x, weight, bias);
     }
 }

@@ -58,6 +58,11 @@ public final class CpuBackend implements Backend {
         else SimdKernels.layerNormRows(x, rows, n, weight, bias, eps, out, mean, rstd);
     }
 
+    @Override public void layerNormBackwardRows(Tensor x, Tensor g, int rows, int n, Tensor weight, Tensor mean, Tensor rstd, Tensor dx) {
+        if (reference) ReferenceKernels.layerNormBackwardRows(x, g, rows, n, weight, mean, rstd, dx);
+        else SimdKernels.layerNormBackwardRows(x, g, rows, n, weight, mean, rstd, dx);
+    }
+
     @Override public void gemm(boolean transA, boolean transB, int batch, int m, int n, int k, double alpha,
                                Tensor a, int aOff, int strideA, int lda, Tensor b, int bOff, int strideB, int ldb,
                                double beta, Tensor c, int cOff, int strideC, int ldc) {

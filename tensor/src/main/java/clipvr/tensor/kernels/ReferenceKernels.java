@@ -149,4 +149,27 @@ public final class ReferenceKernels {
             if (rstd != null) rstd.setFlat(r, rs);
         });
     }
+
+    /** dx = rstd·(d - mean(d) - x̂·mean(d·x̂)) per row, with x̂ = (x - μ)·rstd and d = g·w. */
+    public static void layerNormBackwardRows(Tensor x, Tensor g, int rows, int n, Tensor weight, Tensor mean, Tensor rstd, Tensor dx) {
+        Storage sx = x.storage(), sg = g.storage(), d = dx.storage();
+        int xo = x.offset(), go = g.offset(), oo = dx.offset();
+        Parallel.forEach(rows, 8L * n, r -> {
+            double mu = mean.getFlat(r), rs = rstd.getFlat(r);
+            double m1 = 0, m2 = 0;
+            for (int j = 0; j < n; j++) {
+                double dj = get(sg, go + r * n + j) * (weight == null ? 1.0 : weight.getFlat(j));
+                double xhat = (get(sx, xo + r * n + j) - mu) * rs;
+                m1 += dj;
+                m2 += dj * xhat;
+            }
+            m1 /= n;
+            m2 /= n;
+            for (int j = 0; j < n; j++) {
+                double dj = get(sg, go + r * n + j) * (weight == null ? 1.0 : weight.getFlat(j));
+                double xhat = (get(sx, xo + r * n + j) - mu) * rs;
+                set(d, oo + r * n + j, rs * (dj - m1 - xhat * m2));
+            }
+        });
+    }
 }

@@ -315,4 +315,50 @@ public final class SimdKernels {
             if (rstd != null) rstd.f32()[rstd.offset() + r] = rs;
         });
     }
+
+    /** The fused layer-norm input gradient (see {@link ReferenceKernels#layerNormBackwardRows}): two passes per row. */
+    public static void layerNormBackwardRows(Tensor x, Tensor g, int rows, int n, Tensor weight, Tensor mean, Tensor rstd, Tensor dx) {
+        if (!f32(x, g, weight, mean, rstd, dx) || (weight != null && !weight.isContiguous())) {
+            ReferenceKernels.layerNormBackwardRows(x, g, rows, n, weight, mean, rstd, dx);
+            return;
+        }
+        float[] a = x.f32(), gg = g.f32(), o = dx.f32(), w = weight == null ? null : weight.f32();
+        float[] mu = mean.f32(), rs = rstd.f32();
+        int xo = x.offset(), go = g.offset(), oo = dx.offset(), wo = weight == null ? 0 : weight.offset();
+        int mo = mean.offset(), ro = rstd.offset();
+        Parallel.forEach(rows, 8L * n, r -> {
+            int xr = xo + r * n, gr = go + r * n, orow = oo + r * n;
+            float m = mu[mo + r], s = rs[ro + r];
+            FloatVector mv = FloatVector.broadcast(S, m), sv = FloatVector.broadcast(S, s);
+            FloatVector acc1 = FloatVector.zero(S), acc2 = FloatVector.zero(S);
+            int j = 0;
+            for (; j <= n - L; j += L) {
+                FloatVector d = FloatVector.fromArray(S, gg, gr + j);
+                if (w != null) d = d.mul(FloatVector.fromArray(S, w, wo + j));
+                FloatVector xhat = FloatVector.fromArray(S, a, xr + j).sub(mv).mul(sv);
+                acc1 = acc1.add(d);
+                acc2 = d.fma(xhat, acc2);
+            }
+            float m1 = addLanes(acc1), m2 = addLanes(acc2);
+            for (; j < n; j++) {
+                float d = gg[gr + j] * (w == null ? 1f : w[wo + j]);
+                m1 += d;
+                m2 += d * ((a[xr + j] - m) * s);
+            }
+            m1 /= n;
+            m2 /= n;
+            FloatVector m1v = FloatVector.broadcast(S, m1), m2v = FloatVector.broadcast(S, m2);
+            j = 0;
+            for (; j <= n - L; j += L) {
+                FloatVector d = FloatVector.fromArray(S, gg, gr + j);
+                if (w != null) d = d.mul(FloatVector.fromArray(S, w, wo + j));
+                FloatVector xhat = FloatVector.fromArray(S, a, xr + j).sub(mv).mul(sv);
+                d.sub(m1v).sub(xhat.mul(m2v)).mul(sv).intoArray(o, orow + j);
+            }
+            for (; j < n; j++) {
+                float d = gg[gr + j] * (w == null ? 1f : w[wo + j]);
+                o[orow + j] = s * (d - m1 - (a[xr + j] - m) * s * m2);
+            }
+        });
+    }
 }

@@ -41,4 +41,18 @@ public final class Normalization {
                 bias == null ? null : bias.contiguous(), eps, out, mean, rstd);
         return new LayerNormResult(out, mean, rstd);
     }
+
+    /**
+     * Gradient of {@link #layerNorm} w.r.t. its input: g [..., D] at x [..., D] with the forward's mean/rstd [...]
+     * and weight [D] (or null) → dx [..., D].
+     */
+    public static Tensor layerNormBackward(Tensor x, Tensor g, Tensor weight, Tensor mean, Tensor rstd) {
+        Tensor xc = x.contiguous(), gc = g.contiguous();
+        int n = x.size(-1);
+        int rows = n == 0 ? 0 : xc.numel() / n;
+        Tensor dx = Tensor.empty(x.dtype(), x.shape());
+        if (rows > 0) Backends.of(x).layerNormBackwardRows(xc, gc, rows, n, weight == null ? null : weight.contiguous(),
+                mean.contiguous(), rstd.contiguous(), dx);
+        return dx;
+    }
 }
