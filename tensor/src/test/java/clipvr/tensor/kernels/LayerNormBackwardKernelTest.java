@@ -24,15 +24,18 @@ class LayerNormBackwardKernelTest {
         Tensor ref = Tensor.empty(DType.F64, rows, n);
         ReferenceKernels.layerNormBackwardRows(x, g, rows, n, w, fwd.mean(), fwd.rstd(), ref);
         for (int i = 0; i < want.numel(); i++) assertEquals(want.getFlat(i), ref.getFlat(i), 1e-10);
-        // float32 SIMD against the float64 reference, tolerance scaled with the row length
+        // float32 SIMD against the float64 reference; tolerance scaled with the row length and rstd
+        // (x - mean is formed in float32, so its rounding is amplified by rstd)
         Tensor xf = x.to(DType.F32), gf = g.to(DType.F32), wf = w == null ? null : w.to(DType.F32);
-        var ff = Normalization.layerNorm(xf, wf, null, 1e-5);
+        // the same statistics (rounded to float32) for both, so only the backward kernel's arithmetic differs
         Tensor fast = Tensor.empty(DType.F32, rows, n);
-        SimdKernels.layerNormBackwardRows(xf, gf, rows, n, wf, ff.mean(), ff.rstd(), fast);
+        SimdKernels.layerNormBackwardRows(xf, gf, rows, n, wf, fwd.mean().to(DType.F32), fwd.rstd().to(DType.F32), fast);
         double scale = 0;
         for (int i = 0; i < ref.numel(); i++) scale = Math.max(scale, Math.abs(ref.getFlat(i)));
+        double maxRstd = 0;
+        for (int r = 0; r < rows; r++) maxRstd = Math.max(maxRstd, fwd.rstd().getFlat(r));
         for (int i = 0; i < ref.numel(); i++)
-            assertEquals(ref.getFlat(i), fast.getFlat(i), 1e-5 * Math.sqrt(n) * (scale + 1), "element " + i);
+            assertEquals(ref.getFlat(i), fast.getFlat(i), 1e-6 * n * (scale + maxRstd) + 1e-6, "element " + i);
     }
 
     @Provide Arbitrary<Integer> rows() { return Arbitraries.integers().between(1, 9); }
