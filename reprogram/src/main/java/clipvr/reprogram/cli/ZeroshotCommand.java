@@ -53,7 +53,7 @@ public final class ZeroshotCommand implements Callable<Integer> {
         Clip model = ClipModels.load(weights, DType.F32);
         List<String> tpl = Templates.resolve(templates != null ? templates : defaultTemplates(data));
         var zs = ZeroShotClassifier.build(model, Tokenizers.load(Paths2.vocab(vocab, weights)), classes, tpl, 64);
-        int[] order = Evaluation.balancedOrder(ds, limit);
+        int[] order = clipvr.reprogram.train.Trainer.balancedOrder(ds, limit);
         Accuracy acc = new Accuracy(classes.size());
         ClipPreprocess pre = new ClipPreprocess(model.resolution());
         int r = model.resolution();
