@@ -57,12 +57,7 @@ public final class PaddingPrompt implements InputTransform {
 
     @Override public List<Var> parameters() { return List.of(program); }
 
-    @Override public Map<String, Tensor> state() {
-        Map<String, Tensor> s = StateDict.create();
-        s.put("program", program.data().copy());
-        s.put("mask", mask.copy());
-        return s;
-    }
+    @Override public Map<String, Tensor> state() { return StateDict.programAndMask(program, mask); }
 
     @Override public void load(Map<String, Tensor> state) { StateDict.load(program, state, "program"); }
 

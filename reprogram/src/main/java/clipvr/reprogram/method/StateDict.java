@@ -16,6 +16,14 @@ public final class StateDict {
     private StateDict() {}
 
     /** A fresh insertion-ordered map. */
+    /** The state of a fixed-mask additive prompt: its pattern {@code program} and its mask {@code mask} (copies). */
+    public static Map<String, Tensor> programAndMask(clipvr.autograd.Var program, Tensor mask) {
+        Map<String, Tensor> s = create();
+        s.put("program", program.data().copy());
+        s.put("mask", mask.copy());
+        return s;
+    }
+
     public static Map<String, Tensor> create() { return new LinkedHashMap<>(); }
 
     /** Every entry of {@code inner} under {@code prefix + "."}. */
