@@ -17,7 +17,7 @@ public final class StateDict {
 
     /** A fresh insertion-ordered map. */
     /** The state of a fixed-mask additive prompt: its pattern {@code program} and its mask {@code mask} (copies). */
-    public static Map<String, Tensor> programAndMask(clipvr.autograd.Var program, Tensor mask) {
+    public static Map<String, Tensor> programAndMask(Var program, Tensor mask) {
         Map<String, Tensor> s = create();
         s.put("program", program.data().copy());
         s.put("mask", mask.copy());
