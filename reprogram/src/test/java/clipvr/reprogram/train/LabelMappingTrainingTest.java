@@ -70,8 +70,12 @@ class LabelMappingTrainingTest {
         assertEquals(3, info.get("target_to_source").size());
         Map<String, Tensor> text = RunFiles.tensors(SafetensorsReader.read(out.resolve(RunFiles.TEXT_FEATURES)).tensors());
         assertEquals(100, text.get("source").size(0));
-        // evaluation uses the mapping: the evaluator on best.safetensors reproduces the recorded accuracy
-        assertTrue(r.last.top1() >= 0);
+        // evaluation uses the saved mapping: the run evaluator reproduces the recorded accuracies
+        RunEvaluator.Result last = RunEvaluator.evaluate(out, null, "test", null, "last", null, false);
+        assertEquals(r.last.top1(), last.accuracy().top1());
+        assertArrayEquals(r.last.confusion(), last.accuracy().confusion());
+        RunEvaluator.Result best = RunEvaluator.evaluate(out, null, "test", null, "best", null, false);
+        assertEquals(r.best.top1(), best.accuracy().top1());
     }
 
     @Test void ilmResumeIsBitIdentical() throws IOException {
