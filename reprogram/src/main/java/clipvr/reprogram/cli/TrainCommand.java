@@ -51,6 +51,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clusters", description = "DVP-cls clusters K (default: DVP's per-dataset value, else 3)") Integer clusters;
     @Option(names = "--kmeans-init", description = "DVP-cls k-means restarts (default 10)") Integer kmeansInit;
     @Option(names = "--templates", description = "label templates for zeroshot / label-head methods: cifar, gtsrb, mnist, simple, vr, or a file (default: 'This is a photo of {}.')") String templates;
+    @Option(names = "--label-mapping", description = "ilm, flm or rlm: replace the label head by CLIP zero-shot over --source-classes plus SMM's one-to-one output label mapping (vp, ar, smm, smm-pad/narrow/medium/full; default: the label head)") String labelMapping;
+    @Option(names = "--source-classes", description = "source classes of --label-mapping, one name per line (default: the bundled CIFAR-100 names)") Path sourceClasses;
     @Option(names = "--quiet", description = "no progress bar and no per-epoch lines") boolean quiet;
 
     @Override public Integer call() {
@@ -93,6 +95,8 @@ public final class TrainCommand implements Callable<Integer> {
         b.causes = causes;
         b.clusters = clusters;
         b.kmeansInit = kmeansInit;
+        b.labelMapping = labelMapping;
+        if (sourceClasses != null) b.sourceClasses = sourceClasses.toString();
         if (templates != null) {
             if (b.method != null && b.method.usesDescriptions())
                 throw new IllegalArgumentException("--templates: " + b.method + " scores descriptions, not label templates");

@@ -7,6 +7,9 @@ import clipvr.reprogram.head.AttrVrHead;
 import clipvr.reprogram.head.ClassHead;
 import clipvr.reprogram.head.DecoupledHead;
 import clipvr.reprogram.head.LabelHead;
+import clipvr.reprogram.head.MappedHead;
+import clipvr.reprogram.mapping.LabelMapping;
+import clipvr.reprogram.mapping.MappingKind;
 import clipvr.reprogram.head.PrmEstimator;
 import clipvr.reprogram.input.InputTransform;
 import clipvr.reprogram.input.PaddingPrompt;
@@ -36,7 +39,8 @@ import java.util.SequencedMap;
  * </ul>
  * State names (checkpoint tensors): {@code prompt.<name>} for a single prompt (e.g. {@code prompt.program},
  * {@code prompt.priority.bn1.running_mean}), {@code prompts.<k>.program} for DVP, {@code prm.weights} = ω [C, M]
- * (float64; Ω = its block matrix).
+ * (float64; Ω = its block matrix), {@code label_mapping.source_of} [C] (float64 source-class indices; with
+ * {@code --label-mapping}: the head is a {@link MappedHead} instead of the {@link LabelHead}).
  */
 public final class Reprogrammer {
     private final Method method;
@@ -65,14 +69,14 @@ public final class Reprogrammer {
         DType dt = DType.F32;
         return switch (m) {
             case ZEROSHOT -> new Reprogrammer(m, encoder, null, new LabelHead(text.table("label")), List.of(), null, null);
-            case VP -> single(m, encoder, WatermarkPrompt.forResolution(r, dt), new LabelHead(text.table("label")));
-            case AR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt), new LabelHead(text.table("label")));
+            case VP -> single(m, encoder, WatermarkPrompt.forResolution(r, dt), labelHead(config, text, numClasses));
+            case AR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt), labelHead(config, text, numClasses));
             case SMM -> single(m, encoder, new SampleSpecificMask(r, config.maskLayers(), config.patch(), 3, dt,
-                    Seeds.rng(config.seed(), "mask-init")), new LabelHead(text.table("label")));
-            case SMM_PAD -> single(m, encoder, SharedMaskPrompt.pad(r, config.inputSize(), dt), new LabelHead(text.table("label")));
-            case SMM_NARROW -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.NARROW, r, dt), new LabelHead(text.table("label")));
-            case SMM_MEDIUM -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.MEDIUM, r, dt), new LabelHead(text.table("label")));
-            case SMM_FULL -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.FULL, r, dt), new LabelHead(text.table("label")));
+                    Seeds.rng(config.seed(), "mask-init")), labelHead(config, text, numClasses));
+            case SMM_PAD -> single(m, encoder, SharedMaskPrompt.pad(r, config.inputSize(), dt), labelHead(config, text, numClasses));
+            case SMM_NARROW -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.NARROW, r, dt), labelHead(config, text, numClasses));
+            case SMM_MEDIUM -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.MEDIUM, r, dt), labelHead(config, text, numClasses));
+            case SMM_FULL -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.FULL, r, dt), labelHead(config, text, numClasses));
             case ATTRVR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt),
                     new AttrVrHead(text.table("des"), config.alpha() == 1.0 ? null : text.table("dist"), numClasses,
                             config.topk(), config.alpha(), clipvr.reprogram.head.CosineLogits.LOGIT_SCALE));
@@ -93,6 +97,22 @@ public final class Reprogrammer {
         };
     }
 
+    /**
+     * The label head, or with {@code --label-mapping} a {@link MappedHead}: CLIP zero-shot over the source classes and a
+     * one-to-one mapping. RLM draws its mapping here from (seed, "label-mapping"); ILM and FLM start from the identity
+     * prefix, which the trainer replaces with the frequency mapping before the first step.
+     */
+    static ClassHead labelHead(TrainConfig config, TextFeatures text, int numClasses) {
+        MappingKind kind = config.mappingKind();
+        if (kind == null) return new LabelHead(text.table("label"));
+        Tensor source = text.table("source");
+        int s = source.size(0);
+        LabelMapping initial = kind == MappingKind.RLM
+                ? LabelMapping.random(s, numClasses, Seeds.derive(config.seed(), "label-mapping"))
+                : LabelMapping.identity(s, numClasses);
+        return new MappedHead(source, initial);
+    }
+
     private static Reprogrammer single(Method m, ImageEncoder e, InputTransform p, ClassHead h) {
         if (p.outputSize() != e.resolution())
             throw new IllegalArgumentException(m + ": prompt output " + p.outputSize() + " != encoder resolution " + e.resolution());
@@ -105,6 +125,18 @@ public final class Reprogrammer {
     public List<PaddingPrompt> prompts() { return prompts; }
     public DecoupledHead decoupledHead() { return decoupled; }
     public PrmEstimator prm() { return prm; }
+
+    /** The label-mapping head, or null when the method uses another head. */
+    public MappedHead mappedHead() { return head instanceof MappedHead h ? h : null; }
+
+    /** Source logits [B, S] of the label-mapping head's frozen classifier, without a graph. */
+    public Tensor sourceLogits(Tensor images) {
+        MappedHead h = mappedHead();
+        if (h == null) throw new IllegalStateException(method + ": no label mapping");
+        try (var s = GradMode.noGrad()) {
+            return h.sourceLogits(encoder.encodeImage(encoderInputs(Var.constant(images)))).data();
+        }
+    }
 
     /** Class logits z [B, C] and, for DVP, the description logits F [B, C·M] of the same pass (else null). */
     public record Output(Var logits, Var descriptionLogits) {}
@@ -240,6 +272,7 @@ public final class Reprogrammer {
         if (prompt != null) StateDict.putAll(s, "prompt", prompt.state());
         for (int k = 0; k < prompts.size(); k++) StateDict.putAll(s, "prompts." + k, prompts.get(k).state());
         if (decoupled != null) s.put("prm.weights", decoupled.classWeights());
+        if (head instanceof MappedHead h) s.put("label_mapping.source_of", sourceOfTensor(h.mapping()));
         return s;
     }
 
@@ -251,6 +284,20 @@ public final class Reprogrammer {
             Tensor w = StateDict.require(state, "prm.weights", decoupled.numClasses(), decoupled.descriptionsPerClass());
             decoupled.setReweighting(PrmEstimator.blockMatrix(w));
         }
+        if (head instanceof MappedHead h) {
+            double[] v = StateDict.require(state, "label_mapping.source_of", h.numClasses()).toDoubleArray();
+            int[] m = new int[v.length];
+            for (int i = 0; i < v.length; i++) m[i] = (int) v[i];
+            h.setMapping(new LabelMapping(m, h.numSources()));
+        }
+    }
+
+    /** sourceOf [C] as a float64 tensor (exact for any class index). */
+    static Tensor sourceOfTensor(LabelMapping m) {
+        int[] so = m.sourceOf();
+        double[] d = new double[so.length];
+        for (int i = 0; i < d.length; i++) d[i] = so[i];
+        return Tensor.of(d, d.length);
     }
 
     /** Effective trainable values (masked-out prompt entries not counted). */

@@ -30,7 +30,9 @@ import java.util.Map;
  *       re-normalised (zero-shot, VP, AR, SMM);</li>
  *   <li>{@code des}, {@code dist}, {@code cse_<i>} [C·m, E]: m sampled sentences per class (class-major), each encoded
  *       alone (no template) and L2-normalised (AttrVR, DVP);</li>
- *   <li>{@code cluster_of} [C·m] (DVP-cls): the k-means cluster of every {@code des} row.</li>
+ *   <li>{@code cluster_of} [C·m] (DVP-cls): the k-means cluster of every {@code des} row;</li>
+ *   <li>{@code source} [S, E] (with {@code --label-mapping}): the frozen source classifier, CLIP zero-shot over the
+ *       source classes with the label template "This is a photo of {}." (computed like {@code label}).</li>
  * </ul>
  * The sampled sentences per file and class are kept in {@link #texts()}.
  */
@@ -51,7 +53,19 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
     static String cacheKey(TrainConfig c) {
         return String.join("|", c.method(), c.weightsSha256() == null ? "" : c.weightsSha256(), String.valueOf(c.seed()),
                 String.valueOf(c.m()), String.valueOf(c.causes()), String.valueOf(c.clusters()), String.valueOf(c.kmeansInit()),
-                String.join("\u0001", c.templates()), String.valueOf(c.descriptions()), String.valueOf(c.dataset()));
+                String.join("\u0001", c.templates()), String.valueOf(c.descriptions()), String.valueOf(c.dataset()),
+                String.valueOf(c.labelMapping()), String.valueOf(c.sourceClasses()));
+    }
+
+    /** The source class names of a label-mapping run (bundled CIFAR-100 or the {@code --source-classes} file). */
+    public static List<String> sourceClassNames(TrainConfig c) {
+        if (c.sourceClasses() == null) throw new IllegalStateException("no label mapping configured");
+        if (c.sourceClasses().equals(TrainConfig.BUNDLED_CIFAR100)) return clipvr.reprogram.data.ClassNames.bundled("cifar100");
+        Path f = Path.of(c.sourceClasses());
+        if (!Files.isRegularFile(f)) throw new IllegalArgumentException("--source-classes: file not found: " + f);
+        List<String> names = clipvr.reprogram.data.ClassNames.read(f);
+        if (names.isEmpty()) throw new IllegalArgumentException("--source-classes " + f + ": no class names");
+        return names;
     }
 
     /**
@@ -65,6 +79,13 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
         Map<String, Tensor> tables = new LinkedHashMap<>();
         Map<String, List<List<String>>> texts = new LinkedHashMap<>();
         int[] clusterOf = null;
+        if (config.labelMapping() != null) {
+            List<String> sources = sourceClassNames(config);
+            if (sources.size() < classNames.size())
+                throw new IllegalArgumentException("--source-classes: " + sources.size() + " source classes cannot map "
+                        + classNames.size() + " target classes one-to-one (need at least as many)");
+            tables.put("source", ZeroShotClassifier.build(model, tok, sources, List.of(TrainConfig.LABEL_TEMPLATE), 64).weights());
+        }
         if (!method.usesDescriptions()) {
             tables.put("label", ZeroShotClassifier.build(model, tok, classNames, config.templates(), 64).weights());
         } else {
@@ -143,7 +164,7 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
             for (int i = 0; i < d.length; i++) clusterOf[i] = (int) d[i];
         }
         Map<String, Tensor> tables = new LinkedHashMap<>();
-        for (String k : List.of("label", "des", "dist")) if (all.containsKey(k)) tables.put(k, all.remove(k));
+        for (String k : List.of("source", "label", "des", "dist")) if (all.containsKey(k)) tables.put(k, all.remove(k));
         all.keySet().stream().sorted().forEach(k -> tables.put(k, all.get(k)));
         Map<String, List<List<String>>> texts;
         try {

@@ -46,6 +46,10 @@ import java.util.Map;
  * @param templates       label templates (zero-shot ensembles; the trained methods use "This is a photo of {}.")
  * @param resolution      encoder resolution R
  * @param inputSize       prompt input size r
+ * @param labelMapping    {@code ilm}, {@code flm} or {@code rlm}: CLIP zero-shot over the source classes plus a one-to-one
+ *                        label mapping replaces the label head (SMM spec §5.4); null: the label head
+ * @param sourceClasses   the source classes of the label mapping: {@link #BUNDLED_CIFAR100} or an absolute file path;
+ *                        null without a label mapping
  */
 @JsonPropertyOrder(alphabetic = false)
 public record TrainConfig(
@@ -82,7 +86,18 @@ public record TrainConfig(
         @JsonProperty("kmeans_init") int kmeansInit,
         @JsonProperty("templates") List<String> templates,
         @JsonProperty("resolution") int resolution,
-        @JsonProperty("input_size") int inputSize) {
+        @JsonProperty("input_size") int inputSize,
+        @JsonProperty("label_mapping") String labelMapping,
+        @JsonProperty("source_classes") String sourceClasses) {
+
+    /** {@link #sourceClasses()} for the bundled CIFAR-100 names (CLIP's, in label order). */
+    public static final String BUNDLED_CIFAR100 = "bundled:cifar100";
+
+    /** The label-mapping kind, or null for the label head. */
+    public clipvr.reprogram.mapping.MappingKind mappingKind() {
+        return labelMapping == null ? null : clipvr.reprogram.mapping.MappingKind.valueOf(labelMapping.toUpperCase(Locale.ROOT));
+    }
+
 
     /** The label template of the VR papers' code. */
     public static final String LABEL_TEMPLATE = "This is a photo of {}.";
@@ -94,6 +109,10 @@ public record TrainConfig(
             Map.entry("stanford_cars", 3), Map.entry("sun397", 3), Map.entry("ucf101", 2), Map.entry("resisc45", 3));
 
     public Method methodEnum() { return Method.parse(method); }
+
+    /** The methods whose label head {@code --label-mapping} may replace. */
+    public static final List<Method> LABEL_MAPPING_METHODS = List.of(Method.VP, Method.AR, Method.SMM, Method.SMM_PAD,
+            Method.SMM_NARROW, Method.SMM_MEDIUM, Method.SMM_FULL);
 
     /** The SMM default milestones [int(0.5·E), int(0.72·E)]. */
     public static int[] defaultMilestones(int epochs) { return new int[]{(int) (0.5 * epochs), (int) (0.72 * epochs)}; }
@@ -107,6 +126,10 @@ public record TrainConfig(
         public Double lr, momentum, weightDecay, gamma, maskLr, maskGamma, valFraction, alpha;
         public int[] milestones;
         public List<String> templates;
+        /** {@code ilm}, {@code flm}, {@code rlm} (case-insensitive) or null. */
+        public String labelMapping;
+        /** {@link #BUNDLED_CIFAR100}, a class-names file, or null (the bundled names when a label mapping is set). */
+        public String sourceClasses;
 
         /** Resolves every default and checks ranges; errors name the flag. */
         public TrainConfig build(int resolution) {
@@ -162,6 +185,18 @@ public record TrainConfig(
             positive("--kmeans-init", ninit);
             List<String> tpl = templates != null ? List.copyOf(templates) : List.of(LABEL_TEMPLATE);
             if (tpl.isEmpty()) throw new IllegalArgumentException("--templates: no templates");
+            String lm = null, src = null;
+            if (labelMapping != null) {
+                lm = labelMapping.strip().toLowerCase(Locale.ROOT);
+                if (!List.of("ilm", "flm", "rlm").contains(lm))
+                    throw new IllegalArgumentException("--label-mapping must be one of ilm, flm, rlm, got '" + labelMapping + "'");
+                if (!LABEL_MAPPING_METHODS.contains(method))
+                    throw new IllegalArgumentException("--label-mapping " + lm + ": not available for --method " + method
+                            + " (only for " + LABEL_MAPPING_METHODS.stream().map(Method::cliName).toList() + ")");
+                src = sourceClasses != null ? sourceClasses : BUNDLED_CIFAR100;
+            } else if (sourceClasses != null) {
+                throw new IllegalArgumentException("--source-classes needs --label-mapping ilm|flm|rlm");
+            }
             PromptGeometry geo = PromptGeometry.forResolution(resolution);
             int inner = switch (method) {
                 case AR, ATTRVR, DVP_CSE, DVP_CLS -> geo.arInner();
@@ -171,7 +206,7 @@ public record TrainConfig(
             return new TrainConfig(method.cliName(), weights, weightsSha256, vocab, data, dataset,
                     method.usesDescriptions() ? descriptions : null, sh, ep, or(seed, 0L), b,
                     smm ? "adam" : "sgd", l, smm ? 0.0 : mom, wd, smm ? "multistep" : "cosine", ms, g, mlr, mg, layers, p,
-                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inner);
+                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inner, lm, src);
         }
 
         private static void positive(String flag, int v) {

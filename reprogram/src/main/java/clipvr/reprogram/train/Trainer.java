@@ -16,6 +16,10 @@ import clipvr.reprogram.data.Datasets;
 import clipvr.reprogram.data.DescriptionFile;
 import clipvr.reprogram.data.FewShot;
 import clipvr.reprogram.data.Split;
+import clipvr.reprogram.head.MappedHead;
+import clipvr.reprogram.mapping.FrequencyMatrix;
+import clipvr.reprogram.mapping.LabelMapping;
+import clipvr.reprogram.mapping.MappingKind;
 import clipvr.tensor.DType;
 import clipvr.tensor.Tensor;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
@@ -156,6 +160,11 @@ public final class Trainer {
         if (settings.descriptions == null) settings.descriptions = DescriptionSources.BUNDLED;
         else if (!settings.descriptions.equals(DescriptionSources.BUNDLED))
             settings.descriptions = Path.of(settings.descriptions).toAbsolutePath().normalize().toString();
+        if (settings.sourceClasses != null && !settings.sourceClasses.equals(TrainConfig.BUNDLED_CIFAR100)) {
+            Path sc = Path.of(settings.sourceClasses).toAbsolutePath().normalize();
+            if (!Files.isRegularFile(sc)) throw new IllegalArgumentException("--source-classes: file not found: " + sc);
+            settings.sourceClasses = sc.toString();
+        }
         if (settings.vocab == null) throw new IllegalArgumentException("--vocab: no vocabulary given");
         settings.vocab = Path.of(settings.vocab).toAbsolutePath().normalize().toString();
         settings.weightsSha256 = RunFiles.sha256(weights);
@@ -291,6 +300,8 @@ public final class Trainer {
         int[] order = new int[trainIdx.length];
         for (int i = 0; i < order.length; i++) order[i] = trainIdx[perm[i]];
         if (model.prm() != null) model.prm().reset();
+        MappingKind kind = config.mappingKind();
+        if (kind == MappingKind.ILM || (kind == MappingKind.FLM && epoch == 0)) model.mappedHead().setMapping(frequencyMapping(epoch));
         model.train(true);
         double lr0 = optim.lr();
         Map<String, Double> lrs0 = optim.lrs();
@@ -343,6 +354,24 @@ public final class Trainer {
         if (!prmOnly) optim.endEpoch();
         double secs = (System.nanoTime() - tStart) / 1e9;
         return new EpochStats(lossSum / seen, (double) correct / seen, lr0, lrs0, seen / Math.max(secs, 1e-9));
+    }
+
+    /**
+     * ILM / FLM (spec §5.4): the frozen model with the current prompt over the whole training set, no gradient, eval
+     * mode (SMM's batch-norm statistics are not touched), with epoch {@code epoch}'s training augmentation (the same
+     * per-item streams (seed, "augment", epoch, index) as that epoch's steps); d[s, t] counts argmax source s per
+     * label t; greedy one-to-one mapping.
+     */
+    private LabelMapping frequencyMapping(int epoch) {
+        MappedHead head = model.mappedHead();
+        FrequencyMatrix d = new FrequencyMatrix(head.numSources(), head.numClasses());
+        model.train(false);
+        for (int from = 0; from < trainIdx.length; from += config.batch()) {
+            int to = Math.min(trainIdx.length, from + config.batch());
+            Preprocessing.Batch b = prep.load(train, Arrays.copyOfRange(trainIdx, from, to), true, config.seed(), epoch);
+            d.record(model.sourceLogits(b.pixels()), b.labels());
+        }
+        return d.mapping();
     }
 
     private static Var lossOf(Var logits, int[] labels, int epoch, int it) {
@@ -458,7 +487,8 @@ public final class Trainer {
         m.put("best_epoch", results.best == null ? null : results.best.epoch());
         m.put("resume", "random streams are derived from (seed, epoch, item), no generator state is saved: shuffle = (seed, 'shuffle', e),"
                 + " augmentation = (seed, 'augment', e, dataset index), descriptions = (seed, 'descriptions', file), k-means = seed,"
-                + " mask-network init = (seed, 'mask-init'). --resume restarts at epoch epochs_completed.");
+                + " mask-network init = (seed, 'mask-init'), RLM = (seed, 'label-mapping');"
+                + " the ILM/FLM mapping is saved as label_mapping.source_of. --resume restarts at epoch epochs_completed.");
         Map<String, Object> shapes = new LinkedHashMap<>();
         tensors.forEach((k, v) -> shapes.put(k, v.shape()));
         m.put("tensors", shapes);
@@ -469,6 +499,18 @@ public final class Trainer {
             int[] sizes = new int[config.clusters()];
             for (int g : text.clusterOf()) sizes[g]++;
             m.put("cluster_sizes", sizes);
+        }
+        if (model.mappedHead() != null) {
+            Map<String, Object> lm = new LinkedHashMap<>();
+            lm.put("kind", config.labelMapping());
+            lm.put("source_classes", config.sourceClasses());
+            int[] so = model.mappedHead().mapping().sourceOf();
+            lm.put("source_of", so);
+            List<String> sources = TextFeatures.sourceClassNames(config);
+            Map<String, String> named = new LinkedHashMap<>();
+            for (int t = 0; t < so.length; t++) named.put(classNames.get(t), sources.get(so[t]));
+            lm.put("target_to_source", named);
+            m.put("label_mapping", lm);
         }
         m.put("train_indices", trainIdx);
         m.put("val_indices", valIdx);
@@ -538,6 +580,8 @@ public final class Trainer {
         if (b.clusters == null) b.clusters = c.clusters();
         if (b.kmeansInit == null) b.kmeansInit = c.kmeansInit();
         if (b.templates == null) b.templates = c.templates();
+        if (b.labelMapping == null) b.labelMapping = c.labelMapping();
+        if (b.sourceClasses == null) b.sourceClasses = c.sourceClasses();
     }
 
     private static List<String> differences(TrainConfig a, TrainConfig b) {

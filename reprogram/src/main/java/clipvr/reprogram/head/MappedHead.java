@@ -1,0 +1,48 @@
+package clipvr.reprogram.head;
+
+import clipvr.autograd.Var;
+import clipvr.reprogram.mapping.LabelMapping;
+import clipvr.tensor.Tensor;
+
+import java.util.Objects;
+
+/**
+ * A frozen source classifier followed by a one-to-one output label mapping (SMM spec §5.4, with CLIP in the role of
+ * the classifier without a text head): the source classifier is CLIP zero-shot over S source classes, a fixed table
+ * T_S [S, E] (label template, L2-normalised), giving source logits scale · v̂ T_Sᵀ [B, S]; the target logits are
+ * {@link LabelMapping#apply} of those, [B, C]. The mapping is replaced by the trainer (ILM every epoch, FLM once).
+ */
+public final class MappedHead implements ClassHead {
+    private final Tensor sourceEmbeddings;      // [S, E]
+    private final double scale;
+    private LabelMapping mapping;
+
+    public MappedHead(Tensor sourceEmbeddings, LabelMapping mapping, double scale) {
+        this.sourceEmbeddings = sourceEmbeddings;
+        this.scale = scale;
+        setMapping(mapping);
+    }
+
+    public MappedHead(Tensor sourceEmbeddings, LabelMapping mapping) { this(sourceEmbeddings, mapping, CosineLogits.LOGIT_SCALE); }
+
+    /** v [B, E] → source logits [B, S]. */
+    public Var sourceLogits(Var imageFeatures) { return CosineLogits.logits(imageFeatures, sourceEmbeddings, scale); }
+
+    /** v [B, E] → target logits [B, C] through the current mapping. */
+    @Override public Var logits(Var imageFeatures) { return mapping.apply(sourceLogits(imageFeatures)); }
+
+    @Override public int numClasses() { return mapping.numTargets(); }
+
+    public int numSources() { return sourceEmbeddings.size(0); }
+
+    public LabelMapping mapping() { return mapping; }
+
+    public void setMapping(LabelMapping m) {
+        Objects.requireNonNull(m, "mapping");
+        if (m.numSources() != sourceEmbeddings.size(0))
+            throw new IllegalArgumentException("MappedHead: mapping over " + m.numSources() + " sources for a " + sourceEmbeddings.size(0) + "-class source table");
+        if (mapping != null && m.numTargets() != mapping.numTargets())
+            throw new IllegalArgumentException("MappedHead: mapping for " + m.numTargets() + " targets, expected " + mapping.numTargets());
+        this.mapping = m;
+    }
+}

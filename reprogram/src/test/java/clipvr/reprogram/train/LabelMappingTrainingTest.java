@@ -1,0 +1,133 @@
+package clipvr.reprogram.train;
+
+import clipvr.clip.io.SafetensorsReader;
+import clipvr.reprogram.mapping.LabelMapping;
+import clipvr.tensor.Tensor;
+import com.fasterxml.jackson.databind.JsonNode;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/** {@code --label-mapping ilm|flm|rlm}: CLIP zero-shot over the source classes plus SMM's output label mapping. */
+class LabelMappingTrainingTest {
+    @TempDir static Path world;
+    static Path data;
+
+    @TempDir Path tmp;
+
+    @BeforeAll static void makeWorld() { data = TinyRun.dataset(world, 8, 4); }
+
+    static TrainConfig.Builder settings(Method m, String mapping, int epochs) {
+        TrainConfig.Builder b = TinyRun.settings(data, null, m, epochs);
+        b.labelMapping = mapping;
+        return b;
+    }
+
+    static int[] savedMapping(Path runDir) {
+        Map<String, Tensor> t = RunFiles.tensors(SafetensorsReader.read(runDir.resolve(RunFiles.CHECKPOINT)).tensors());
+        return Arrays.stream(t.get("label_mapping.source_of").toDoubleArray()).mapToInt(v -> (int) v).toArray();
+    }
+
+    /** Records the mapping in use at every training step, per epoch. */
+    static Trainer.Options recording(Map<Integer, List<int[]>> seen) {
+        return Trainer.Options.quiet().withHooks(new Trainer.Hooks() {
+            @Override public void afterStep(int epoch, int it, Reprogrammer model) {
+                seen.computeIfAbsent(epoch, e -> new ArrayList<>()).add(model.mappedHead().mapping().sourceOf());
+            }
+        });
+    }
+
+    @Test void ilmTrainsAndRecordsAOneToOneMapping() throws IOException {
+        Path out = tmp.resolve("ilm");
+        Map<Integer, List<int[]>> seen = new LinkedHashMap<>();
+        RunResults r = Trainer.run(settings(Method.AR, "ilm", 3), out, recording(seen));
+        assertEquals("completed", r.status);
+        assertEquals("ilm", r.config.labelMapping());
+        assertEquals(TrainConfig.BUNDLED_CIFAR100, r.config.sourceClasses());
+        double l0 = r.epochs.getFirst().trainLoss(), l1 = r.epochs.getLast().trainLoss();
+        assertTrue(l1 < l0, "loss " + l0 + " -> " + l1);
+        int[] so = savedMapping(out);
+        assertEquals(3, so.length);
+        assertEquals(3, Arrays.stream(so).distinct().count(), "one-to-one: " + Arrays.toString(so));
+        for (int s : so) assertTrue(s >= 0 && s < 100);
+        new LabelMapping(so, 100);                                                         // validates
+        assertArrayEquals(so, seen.get(2).getFirst(), "the checkpoint holds the mapping of the last epoch");
+        for (List<int[]> epoch : seen.values())                                               // fixed within an epoch
+            for (int[] m : epoch) assertArrayEquals(epoch.getFirst(), m);
+        JsonNode info = RunFiles.JSON.readTree(out.resolve(RunFiles.CHECKPOINT_JSON).toFile()).get("label_mapping");
+        assertEquals("ilm", info.get("kind").asText());
+        assertEquals(3, info.get("target_to_source").size());
+        Map<String, Tensor> text = RunFiles.tensors(SafetensorsReader.read(out.resolve(RunFiles.TEXT_FEATURES)).tensors());
+        assertEquals(100, text.get("source").size(0));
+        // evaluation uses the saved mapping: the run evaluator reproduces the recorded accuracies
+        RunEvaluator.Result last = RunEvaluator.evaluate(out, null, "test", null, "last", null, false);
+        assertEquals(r.last.top1(), last.accuracy().top1());
+        assertArrayEquals(r.last.confusion(), last.accuracy().confusion());
+        RunEvaluator.Result best = RunEvaluator.evaluate(out, null, "test", null, "best", null, false);
+        assertEquals(r.best.top1(), best.accuracy().top1());
+    }
+
+    @Test void ilmResumeIsBitIdentical() throws IOException {
+        Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
+        Trainer.run(settings(Method.AR, "ilm", 3), whole, Trainer.Options.quiet());
+        assertThrows(TrainerTest.Stop.class, () -> Trainer.run(settings(Method.AR, "ilm", 3), parts, TrainerTest.stopAfter(1)));
+        TrainConfig.Builder again = new TrainConfig.Builder();
+        again.vocab = TinyRun.vocab().toString();
+        Trainer.run(again, parts, Trainer.Options.quiet().withResume(true));
+        TrainerTest.assertSameTensors(whole.resolve(RunFiles.CHECKPOINT), parts.resolve(RunFiles.CHECKPOINT), Method.AR);
+        TrainerTest.assertSameTensors(whole.resolve(RunFiles.BEST), parts.resolve(RunFiles.BEST), Method.AR);
+        assertEquals(TrainerTest.withoutTimes(whole.resolve(RunFiles.RESULTS)), TrainerTest.withoutTimes(parts.resolve(RunFiles.RESULTS)));
+        assertEquals(RunFiles.JSON.readTree(whole.resolve(RunFiles.CHECKPOINT_JSON).toFile()),
+                RunFiles.JSON.readTree(parts.resolve(RunFiles.CHECKPOINT_JSON).toFile()));
+    }
+
+    @Test void flmKeepsTheMappingFixed() {
+        Map<Integer, List<int[]>> seen = new LinkedHashMap<>();
+        Path out = tmp.resolve("flm");
+        Trainer.run(settings(Method.AR, "flm", 3), out, recording(seen));
+        assertEquals(3, seen.size());
+        int[] first = seen.get(0).getFirst();
+        for (List<int[]> epoch : seen.values()) for (int[] m : epoch) assertArrayEquals(first, m);
+        assertArrayEquals(first, savedMapping(out));
+    }
+
+    @Test void rlmIsDeterministicForASeed() {
+        Trainer.run(settings(Method.VP, "rlm", 1), tmp.resolve("a"), Trainer.Options.quiet());
+        Trainer.run(settings(Method.VP, "rlm", 1), tmp.resolve("b"), Trainer.Options.quiet());
+        int[] a = savedMapping(tmp.resolve("a"));
+        assertArrayEquals(a, savedMapping(tmp.resolve("b")));
+        assertArrayEquals(LabelMapping.random(100, 3, Seeds.derive(3L, "label-mapping")).sourceOf(), a);
+        assertFalse(Arrays.equals(a, LabelMapping.random(100, 3, Seeds.derive(4L, "label-mapping")).sourceOf()));
+    }
+
+    @Test void badCombinationsNameTheFlag() throws IOException {
+        for (Method m : List.of(Method.ZEROSHOT, Method.ATTRVR, Method.DVP_CSE, Method.DVP_CLS)) {
+            TrainConfig.Builder b = settings(m, "ilm", m.isDvp() ? 2 : 1);
+            IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> b.build(224), m.toString());
+            assertTrue(ex.getMessage().contains("--label-mapping"), ex.getMessage());
+        }
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> settings(Method.AR, "xlm", 1).build(224));
+        assertTrue(bad.getMessage().contains("--label-mapping"), bad.getMessage());
+        TrainConfig.Builder noMapping = settings(Method.AR, null, 1);
+        noMapping.sourceClasses = "x.txt";
+        IllegalArgumentException src = assertThrows(IllegalArgumentException.class, () -> noMapping.build(224));
+        assertTrue(src.getMessage().contains("--label-mapping"), src.getMessage());
+        Path two = Files.writeString(tmp.resolve("two.txt"), "cat\ndog\n");
+        TrainConfig.Builder few = settings(Method.AR, "ilm", 1);
+        few.sourceClasses = two.toString();
+        IllegalArgumentException small = assertThrows(IllegalArgumentException.class, () -> Trainer.run(few, tmp.resolve("few"), Trainer.Options.quiet()));
+        assertTrue(small.getMessage().contains("--source-classes"), small.getMessage());
+        assertEquals(100, TextFeatures.sourceClassNames(settings(Method.AR, "rlm", 1).build(224)).size());
+    }
+}
