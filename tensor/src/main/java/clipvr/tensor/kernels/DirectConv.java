@@ -1,6 +1,7 @@
 package clipvr.tensor.kernels;
 
 import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -107,5 +108,92 @@ public final class DirectConv {
             a0.intoArray(row, x0); a1.intoArray(row, wr + x0);
             a2.intoArray(row, 2 * wr + x0); a3.intoArray(row, 3 * wr + x0);
         }
+    }
+
+    /**
+     * dL/dx of a stride-1 convolution as a direct convolution: dx = g (padded by kh-1-ph, kw-1-pw) ∗ w',
+     * w'[c,o,ky,kx] = w[o,c,kh-1-ky,kw-1-kx]. Needs ph ≤ kh-1 and pw ≤ kw-1. g contiguous [n, o, ho, wo],
+     * w contiguous [o, c, kh, kw], result dx contiguous [n, c, h, w].
+     */
+    public static void conv2dBackwardInput(float[] g, int gOff, int n, int o, int ho, int wo,
+                                           float[] wt, int wOff, int c, int kh, int kw, int ph, int pw, float[] dx) {
+        float[] wf = new float[c * o * kh * kw];
+        for (int oc = 0; oc < o; oc++)
+            for (int ic = 0; ic < c; ic++)
+                for (int ky = 0; ky < kh; ky++)
+                    for (int kx = 0; kx < kw; kx++)
+                        wf[((ic * o + oc) * kh + kh - 1 - ky) * kw + kw - 1 - kx] = wt[wOff + ((oc * c + ic) * kh + ky) * kw + kx];
+        conv2d(g, gOff, n, o, ho, wo, wf, 0, c, kh, kw, null, 0, kh - 1 - ph, kw - 1 - pw, dx);
+    }
+
+    /**
+     * dL/dW[o,c,ky,kx] = Σ_n Σ_y Σ_x g[n,o,y,x] · xpad[n,c,y+ky,x+kx] for a stride-1 convolution with kw = 3.
+     * g contiguous [n, o, ho, wo], x contiguous [n, c, h, w], result dw contiguous [o, c, kh, 3].
+     * Pairs of output channels are split over threads; each pair accumulates, row by row in a fixed
+     * order, into per-lane partial sums that are reduced at the end (so the result does not depend on
+     * the thread count).
+     */
+    public static void conv2dBackwardWeight(float[] g, int gOff, float[] x, int xOff, int n, int c, int h, int w,
+                                            int o, int kh, int kw, int ph, int pw, float[] dw) {
+        if (kw != 3) throw new IllegalArgumentException("conv2dBackwardWeight: direct kernel needs kw = 3");
+        int ho = h + 2 * ph - kh + 1, wo = w + 2 * pw - kw + 1;
+        int nv = (wo + L - 1) / L, wr = nv * L, wp = wr + kw - 1, hp = h + 2 * ph, plane = hp * wp;
+        float[] xp = new float[n * c * plane];
+        Parallel.forRange(n * c, (long) h * w, (p0, p1) -> {
+            for (int p = p0; p < p1; p++)
+                for (int y = 0; y < h; y++)
+                    System.arraycopy(x, xOff + (p * h + y) * w, xp, p * plane + (y + ph) * wp + pw, w);
+        });
+        int op = (o + 1) / 2 * 2;                 // g copy [n, op, ho, wr]: zero tails and a zero dummy channel
+        float[] gp = new float[n * op * ho * wr];
+        for (int b = 0; b < n; b++)
+            for (int oc = 0; oc < o; oc++)
+                for (int y = 0; y < ho; y++)
+                    System.arraycopy(g, gOff + ((b * o + oc) * ho + y) * wo, gp, ((b * op + oc) * ho + y) * wr, wo);
+        VectorMask<Float> tail = S.indexInRange(0, wo - (nv - 1) * L);   // lanes of the last vector inside the row
+        int pairs = op / 2, per = 2 * kw * L;
+        Parallel.forRange(pairs, (long) n * ho * wo * c * kh * kw * 2, (q0, q1) -> {
+            float[] acc = new float[c * kh * per];
+            for (int q = q0; q < q1; q++) {
+                java.util.Arrays.fill(acc, 0f);
+                int o0 = 2 * q;
+                for (int b = 0; b < n; b++)
+                    for (int y = 0; y < ho; y++) {
+                        int g0 = ((b * op + o0) * ho + y) * wr, g1 = g0 + ho * wr;
+                        for (int ic = 0; ic < c; ic++)
+                            for (int ky = 0; ky < kh; ky++) {
+                                int a = (ic * kh + ky) * per;
+                                int xr = (b * c + ic) * plane + (y + ky) * wp;
+                                FloatVector s00 = FloatVector.fromArray(S, acc, a), s01 = FloatVector.fromArray(S, acc, a + L),
+                                        s02 = FloatVector.fromArray(S, acc, a + 2 * L), s10 = FloatVector.fromArray(S, acc, a + 3 * L),
+                                        s11 = FloatVector.fromArray(S, acc, a + 4 * L), s12 = FloatVector.fromArray(S, acc, a + 5 * L);
+                                for (int v = 0; v < nv; v++) {
+                                    int xo = v * L;
+                                    FloatVector u0 = FloatVector.fromArray(S, gp, g0 + xo), u1 = FloatVector.fromArray(S, gp, g1 + xo);
+                                    FloatVector x0, x1, x2;
+                                    if (v < nv - 1) {
+                                        x0 = FloatVector.fromArray(S, xp, xr + xo);
+                                        x1 = FloatVector.fromArray(S, xp, xr + xo + 1);
+                                        x2 = FloatVector.fromArray(S, xp, xr + xo + 2);
+                                    } else {   // lanes past the output width would multiply real data (maybe inf) by 0
+                                        x0 = FloatVector.fromArray(S, xp, xr + xo, tail);
+                                        x1 = FloatVector.fromArray(S, xp, xr + xo + 1, tail);
+                                        x2 = FloatVector.fromArray(S, xp, xr + xo + 2, tail);
+                                    }
+                                    s00 = u0.fma(x0, s00); s01 = u0.fma(x1, s01); s02 = u0.fma(x2, s02);
+                                    s10 = u1.fma(x0, s10); s11 = u1.fma(x1, s11); s12 = u1.fma(x2, s12);
+                                }
+                                s00.intoArray(acc, a); s01.intoArray(acc, a + L); s02.intoArray(acc, a + 2 * L);
+                                s10.intoArray(acc, a + 3 * L); s11.intoArray(acc, a + 4 * L); s12.intoArray(acc, a + 5 * L);
+                            }
+                    }
+                for (int j = 0; j < 2 && o0 + j < o; j++)
+                    for (int ic = 0; ic < c; ic++)
+                        for (int ky = 0; ky < kh; ky++)
+                            for (int kx = 0; kx < kw; kx++)
+                                dw[(((o0 + j) * c + ic) * kh + ky) * kw + kx] =
+                                        FloatVector.fromArray(S, acc, (ic * kh + ky) * per + (j * kw + kx) * L).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+            }
+        });
     }
 }

@@ -37,6 +37,24 @@ class DirectConvPropertiesTest {
         int kk = c * k * k;
         for (int i = 0; i < e.length; i++)
             assertEquals(e[i], a[i], 1e-5 * Math.sqrt(kk) * (1 + m[i]) + (kk + 2) * U32 * m[i], what + " at " + i);
+
+        // backward products (direct kernels where the rule applies) against the float64 path on the same inputs
+        float[] gv = floats(gaussians(rng, numel(shape), 1));
+        Tensor gt = Tensor.of(gv, shape), g64 = gt.to(DType.F64);
+        int[] xs = {n, c, h, w}, ws = {o, c, k, k};
+        compare("backwardInput " + what, Convolution.conv2dBackwardInput(gt, wt, xs, g),
+                Convolution.conv2dBackwardInput(g64, w64, xs, g), Convolution.conv2dBackwardInput(g64.abs(), w64.abs(), xs, g), o * k * k);
+        compare("backwardWeight " + what, Convolution.conv2dBackwardWeight(gt, x, ws, g),
+                Convolution.conv2dBackwardWeight(g64, x64, ws, g), Convolution.conv2dBackwardWeight(g64.abs(), x64.abs(), ws, g),
+                n * shape[2] * shape[3]);
+    }
+
+    static void compare(String what, Tensor got, Tensor want, Tensor mag, int terms) {
+        assertArrayEquals(want.shape(), got.shape(), what);
+        assertEquals(DType.F32, got.dtype(), what);
+        double[] e = want.contiguous().toDoubleArray(), m = mag.contiguous().toDoubleArray(), a = got.to(DType.F64).contiguous().toDoubleArray();
+        for (int i = 0; i < e.length; i++)
+            assertEquals(e[i], a[i], 1e-5 * Math.sqrt(terms) * (1 + m[i]) + (terms + 2) * U32 * m[i], what + " at " + i);
     }
 
     static float[] floats(double[] d) {
