@@ -144,14 +144,25 @@ public final class DirectConv {
                 for (int y = 0; y < h; y++)
                     System.arraycopy(x, xOff + (p * h + y) * w, xp, p * plane + (y + ph) * wp + pw, w);
         });
-        int op = (o + 1) / 2 * 2;                 // g copy [n, op, ho, wr]: zero tails and a zero dummy channel
-        float[] gp = new float[n * op * ho * wr];
-        for (int b = 0; b < n; b++)
-            for (int oc = 0; oc < o; oc++)
-                for (int y = 0; y < ho; y++)
-                    System.arraycopy(g, gOff + ((b * o + oc) * ho + y) * wo, gp, ((b * op + oc) * ho + y) * wr, wo);
+        // g rows as full vectors: g itself when wo is a multiple of L, else a copy with zeroed row tails
+        boolean ragged = wo % L != 0;
+        float[] gs;
+        int gsOff;
+        if (ragged) {
+            float[] gp = new float[n * o * ho * wr];
+            Parallel.forRange(n * o, (long) ho * wo, (p0, p1) -> {
+                for (int p = p0; p < p1; p++)
+                    for (int y = 0; y < ho; y++)
+                        System.arraycopy(g, gOff + (p * ho + y) * wo, gp, (p * ho + y) * wr, wo);
+            });
+            gs = gp;
+            gsOff = 0;
+        } else {
+            gs = g;
+            gsOff = gOff;
+        }
         VectorMask<Float> tail = S.indexInRange(0, wo - (nv - 1) * L);   // lanes of the last vector inside the row
-        int pairs = op / 2, per = 2 * kw * L;
+        int pairs = (o + 1) / 2, per = 2 * kw * L;
         Parallel.forRange(pairs, (long) n * ho * wo * c * kh * kw * 2, (q0, q1) -> {
             float[] acc = new float[c * kh * per];
             for (int q = q0; q < q1; q++) {
@@ -159,7 +170,8 @@ public final class DirectConv {
                 int o0 = 2 * q;
                 for (int b = 0; b < n; b++)
                     for (int y = 0; y < ho; y++) {
-                        int g0 = ((b * op + o0) * ho + y) * wr, g1 = g0 + ho * wr;
+                        int g0 = gsOff + ((b * o + o0) * ho + y) * wr;
+                        int g1 = o0 + 1 < o ? g0 + ho * wr : g0;   // odd o: the last pair repeats its channel
                         for (int ic = 0; ic < c; ic++)
                             for (int ky = 0; ky < kh; ky++) {
                                 int a = (ic * kh + ky) * per;
@@ -169,13 +181,13 @@ public final class DirectConv {
                                         s11 = FloatVector.fromArray(S, acc, a + 4 * L), s12 = FloatVector.fromArray(S, acc, a + 5 * L);
                                 for (int v = 0; v < nv; v++) {
                                     int xo = v * L;
-                                    FloatVector u0 = FloatVector.fromArray(S, gp, g0 + xo), u1 = FloatVector.fromArray(S, gp, g1 + xo);
+                                    FloatVector u0 = FloatVector.fromArray(S, gs, g0 + xo), u1 = FloatVector.fromArray(S, gs, g1 + xo);
                                     FloatVector x0, x1, x2;
-                                    if (v < nv - 1) {
+                                    if (v < nv - 1 || !ragged) {
                                         x0 = FloatVector.fromArray(S, xp, xr + xo);
                                         x1 = FloatVector.fromArray(S, xp, xr + xo + 1);
                                         x2 = FloatVector.fromArray(S, xp, xr + xo + 2);
-                                    } else {   // lanes past the output width would multiply real data (maybe inf) by 0
+                                    } else {   // lanes past the output width: g is 0 there, and x is masked to 0 (it may be inf)
                                         x0 = FloatVector.fromArray(S, xp, xr + xo, tail);
                                         x1 = FloatVector.fromArray(S, xp, xr + xo + 1, tail);
                                         x2 = FloatVector.fromArray(S, xp, xr + xo + 2, tail);

@@ -83,6 +83,23 @@ class DirectConvPropertiesTest {
         check(1, 1, 1, 1, 1, 1, 0, true, 6);
     }
 
+    @Test void infinityOnlyReachesTheWeightGradientsWhoseWindowsCoverIt() {
+        // width 19 (not a multiple of the vector length): vector lanes past the row must not pick up the inf
+        int n = 1, c = 2, h = 4, w = 19, o = 3;
+        var g = Windows.Geometry.square(3, 1, 1);
+        float[] xv = new float[n * c * h * w];
+        java.util.Arrays.fill(xv, 0.5f);
+        xv[18] = Float.POSITIVE_INFINITY;   // (c=0, y=0, x=18): the last column, read by lanes x ≥ 19 with kx = 0
+        float[] gv = new float[n * o * h * w];
+        java.util.Arrays.fill(gv, 1f);
+        Tensor x = Tensor.of(xv, n, c, h, w), gt = Tensor.of(gv, n, o, h, w);
+        double[] got = Convolution.conv2dBackwardWeight(gt, x, new int[]{o, c, 3, 3}, g).toDoubleArray();
+        double[] want = Convolution.conv2dBackwardWeight(gt.to(DType.F64), x.to(DType.F64), new int[]{o, c, 3, 3}, g).toDoubleArray();
+        for (int i = 0; i < want.length; i++)
+            if (Double.isFinite(want[i])) assertEquals(want[i], got[i], 1e-4, "at " + i);
+            else assertEquals(want[i], got[i], "at " + i);
+    }
+
     @Test void largeProblemsKeepTheGemmPath() {
         var g = Windows.Geometry.square(3, 1, 1);
         assertFalse(Convolution.useDirect(Tensor.zeros(DType.F32, 1, 65, 4, 4), Tensor.zeros(DType.F32, 8, 65, 3, 3), g));
