@@ -60,39 +60,15 @@ public final class SafetensorsWriter {
     public static void write(Path file, Collection<RawTensor> tensors, Map<String, String> metadata) {
         List<RawTensor> sorted = sortForWriting(tensors, file);
         byte[] header = header(sorted, metadata);
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = null;
         try {
-            tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-            try {
-                Files.setPosixFilePermissions(tmp, PosixFilePermissions.fromString("rw-r--r--"));
-            } catch (UnsupportedOperationException | IOException ignored) {
-                // non-POSIX file system: keep the default permissions
-            }
-            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+            AtomicFiles.write(file, ch -> {
                 ByteBuffer len = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
-                writeFully(ch, len);
-                writeFully(ch, ByteBuffer.wrap(header));
-                for (RawTensor t : sorted) writeFully(ch, t.data());
-                ch.force(true);
-            }
-            try {
-                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-            }
-            tmp = null;
-            fsyncDirectory(dir);
+                AtomicFiles.writeFully(ch, len);
+                AtomicFiles.writeFully(ch, ByteBuffer.wrap(header));
+                for (RawTensor t : sorted) AtomicFiles.writeFully(ch, t.data());
+            });
         } catch (IOException e) {
             throw new CheckpointException(Reason.IO, file, "cannot write safetensors file: " + e, e);
-        } finally {
-            if (tmp != null) {
-                try {
-                    Files.deleteIfExists(tmp);
-                } catch (IOException ignored) {
-                    // best effort cleanup
-                }
-            }
         }
     }
 
@@ -159,15 +135,4 @@ public final class SafetensorsWriter {
         return out;
     }
 
-    private static void writeFully(FileChannel ch, ByteBuffer b) throws IOException {
-        while (b.hasRemaining()) ch.write(b);
-    }
-
-    private static void fsyncDirectory(Path dir) {
-        try (FileChannel d = FileChannel.open(dir, StandardOpenOption.READ)) {
-            d.force(true);
-        } catch (IOException | UnsupportedOperationException ignored) {
-            // not supported on every platform; the file itself was already forced
-        }
-    }
 }

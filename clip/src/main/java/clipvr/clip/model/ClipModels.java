@@ -39,7 +39,8 @@ public final class ClipModels {
         return model;
     }
 
-    static Tensor toTensor(RawTensor r, DType dtype) {
+    /** A checkpoint tensor as a contiguous tensor of {@code dtype} (converted from its storage dtype). */
+    public static Tensor toTensor(RawTensor r, DType dtype) {
         long[] ls = r.shape();
         int[] s = new int[ls.length];
         for (int i = 0; i < s.length; i++) s[i] = Math.toIntExact(ls[i]);

@@ -80,7 +80,7 @@ public final class BenchCommand implements Callable<Integer> {
     }
 
     void text(Clip model) {
-        ClipTokenizer tok = Tokenizers.load(Paths2.vocab(vocab, weights));
+        ClipTokenizer tok = clipvr.reprogram.train.Trainer.loadTokenizer(Paths2.vocab(vocab, weights));
         String[] classes = {"airplane", "automobile", "bird", "cat", "deer", "dog", "frog", "horse", "ship", "truck",
                 "speed limit 30 km/h sign", "a handwritten digit seven", "ankle boot", "golden retriever puppy"};
         String[] templates = {"a photo of a %s.", "a blurry photo of the %s.", "a black and white photo of a small %s.",

@@ -77,7 +77,7 @@ public final class EncodeCommand implements Callable<Integer> {
         if (imageInput.pixels != null) {
             Checkpoint c = SafetensorsReader.read(imageInput.pixels);
             RawTensor p = c.tensor("pixel_values");
-            pixels = Tensors.of(p, DType.F32);
+            pixels = ClipModels.toTensor(p, DType.F32);
             int[] s = pixels.shape();
             if (s.length != 4 || s[1] != 3 || s[2] != r || s[3] != r)
                 throw new IllegalArgumentException("--pixels " + imageInput.pixels + ": pixel_values " + Shape.str(s) + " is not [N, 3, " + r + ", " + r + "]");
@@ -106,7 +106,7 @@ public final class EncodeCommand implements Callable<Integer> {
             for (int i = 0; i < rows.length; i++) System.arraycopy(ids, i * ctx, rows[i], 0, ctx);
             return rows;
         }
-        ClipTokenizer tok = Tokenizers.load(Paths2.vocab(vocab, weights));
+        ClipTokenizer tok = clipvr.reprogram.train.Trainer.loadTokenizer(Paths2.vocab(vocab, weights));
         return tok.tokenizeAll(textInput.texts, ctx, truncate);
     }
 

@@ -26,7 +26,7 @@ public final class TokenizeCommand implements Callable<Integer> {
     List<String> texts;
 
     @Override public Integer call() {
-        ClipTokenizer tok = Tokenizers.load(Paths2.vocab(vocab, null));
+        ClipTokenizer tok = clipvr.reprogram.train.Trainer.loadTokenizer(Paths2.vocab(vocab, null));
         StringBuilder out = new StringBuilder();
         for (String t : texts) {
             int[] ids = tok.tokenize(t, contextLength, truncate);

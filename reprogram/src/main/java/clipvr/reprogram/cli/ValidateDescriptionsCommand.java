@@ -45,7 +45,7 @@ public final class ValidateDescriptionsCommand implements Callable<Integer> {
         }
         ToIntFunction<String> count = null;
         if (!noTokens) {
-            ClipTokenizer tok = Tokenizers.load(Paths2.vocab(vocab, null));
+            ClipTokenizer tok = clipvr.reprogram.train.Trainer.loadTokenizer(Paths2.vocab(vocab, null));
             count = s -> tok.encode(s).size() + 2;
         }
         int bad = 0;

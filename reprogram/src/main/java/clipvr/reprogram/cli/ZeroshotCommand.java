@@ -52,7 +52,7 @@ public final class ZeroshotCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--names " + names + " has " + classes.size() + " names, the dataset has " + ds.numClasses() + " classes");
         Clip model = ClipModels.load(weights, DType.F32);
         List<String> tpl = Templates.resolve(templates != null ? templates : defaultTemplates(data));
-        var zs = ZeroShotClassifier.build(model, Tokenizers.load(Paths2.vocab(vocab, weights)), classes, tpl, 64);
+        var zs = ZeroShotClassifier.build(model, clipvr.reprogram.train.Trainer.loadTokenizer(Paths2.vocab(vocab, weights)), classes, tpl, 64);
         int[] order = clipvr.reprogram.train.Trainer.balancedOrder(ds, limit);
         Accuracy acc = new Accuracy(classes.size());
         ClipPreprocess pre = new ClipPreprocess(model.resolution());

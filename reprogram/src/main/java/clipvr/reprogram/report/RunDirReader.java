@@ -468,12 +468,7 @@ public final class RunDirReader {
         return p.isEmpty() ? name : p;
     }
 
-    static Tensor toTensor(RawTensor r) {
-        long[] ls = r.shape();
-        int[] s = new int[ls.length];
-        for (int i = 0; i < s.length; i++) s[i] = Math.toIntExact(ls[i]);
-        return Tensor.of(r.toFloatArray(), s);
-    }
+    static Tensor toTensor(RawTensor r) { return clipvr.clip.model.ClipModels.toTensor(r, clipvr.tensor.DType.F32); }
 
     // ---- JSON helpers
 
