@@ -101,8 +101,8 @@ public final class MultiheadAttention extends Module implements Layer {
      * backward (dx = dq·W_q + dk·W_k + dv·W_v) needs no slicing of a [B·T, 3D] gradient.
      */
     private Var project(Var x2, int i) {
-        Var y = x2.matmulT(inProjWeight.var().narrow(0, i * dim, dim));            // [B·T, D]
-        return inProjBias == null ? y : y.add(inProjBias.var().narrow(0, i * dim, dim));
+        return clipvr.autograd.ops.LinearAlgebra.linear(x2, inProjWeight.var().narrow(0, i * dim, dim),  // [B·T, D]
+                inProjBias == null ? null : inProjBias.var().narrow(0, i * dim, dim));
     }
 
     /** [B·T, D] → [B, H, T, hd]. */

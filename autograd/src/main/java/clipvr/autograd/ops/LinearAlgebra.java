@@ -26,4 +26,22 @@ public final class LinearAlgebra {
             if (nb.requiresGrad()) nb.accumulate(g.mT().matmul(ad));
         }, a, b);
     }
+
+    /**
+     * A linear layer in one node: Z = X·Wᵀ + b with X [N, in], W [out, in], b [out] or null.
+     * The bias is added in place into the product (no second [N, out] tensor, nothing saved for it);
+     * the values are those of {@code matmulT(x, w).add(b)} bit for bit (the same float additions).
+     * dX = G·W, dW = Gᵀ·X, db = Σ_rows G (each only if needed).
+     */
+    public static Var linear(Var x, Var w, Var b) {
+        Var.Node nx = x.node(), nw = w.node(), nb = b == null ? null : b.node();
+        Tensor xd = nw.requiresGrad() ? x.data() : null, wd = nx.requiresGrad() ? w.data() : null;   // saved only if used
+        Tensor z = x.data().matmulT(w.data());                                   // [N, out]
+        if (b != null) z.addInPlace(b.data(), 1.0);                              // + b broadcast over rows
+        return Var.result(z, "linear", g -> {
+            if (nb != null) nb.accumulate(g);
+            if (nx.requiresGrad()) nx.accumulate(g.matmul(wd));
+            if (nw.requiresGrad()) nw.accumulate(g.mT().matmul(xd));
+        }, x, w, b);
+    }
 }
