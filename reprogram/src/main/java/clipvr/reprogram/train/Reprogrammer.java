@@ -170,11 +170,12 @@ public final class Reprogrammer {
     }
 
     /**
-     * Encoder inputs per graph during training ({@code -Dclipvr.microBatch}, default 32). A ViT-B/32 graph
-     * holds about 100 MB per image, so a DVP-cse batch (3 × 64 prompted images) in one graph would need
-     * ~20 GB.
+     * Encoder inputs per graph during training ({@code -Dclipvr.microBatch}, default 64). The K prompted copies
+     * of a DVP batch go through the frozen encoder as one [K·B] batch, in chunks of this size. A ViT-B/32
+     * graph saves about 18 MB per image for backward (the graph keeps only what backward reads), so 64
+     * inputs hold ~1.2 GB; a DVP-cse batch (3 × 64 prompted images) in one graph would need ~3.5 GB.
      */
-    public static final int MICRO_BATCH = Integer.getInteger("clipvr.microBatch", 32);
+    public static final int MICRO_BATCH = Integer.getInteger("clipvr.microBatch", 64);
 
     /**
      * One training forward + backward with memory bounded by {@link #MICRO_BATCH} encoder inputs per graph.
