@@ -15,8 +15,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.lang.management.ManagementFactory;
-import java.lang.management.MemoryPoolMXBean;
-import java.lang.management.MemoryType;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -89,12 +87,12 @@ public final class BenchCommand implements Callable<Integer> {
         int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = i % 10;
         double[] fwd = time(() -> { try (var g = GradMode.noGrad()) { model.encodeImage(Var.constant(px)); } });
+        report("image forward", fwd, batch, imageGflops(model.config));
         double[] step = time(() -> {
             Var in = Var.param(px);
             Var loss = CrossEntropy.loss(model.logits(model.encodeImage(in), Var.constant(text)), labels);
             loss.backward();
         });
-        report("image forward", fwd, batch, imageGflops(model.config));
         report("train step (forward + backward to pixels, weights frozen)", step, batch, 0);
         System.out.printf(Locale.ROOT, "train step / forward = %.2f%n", median(step) / median(fwd));
     }
@@ -158,10 +156,16 @@ public final class BenchCommand implements Callable<Integer> {
         for (int i = 0; i < warmup; i++) run.run();
         resetPeaks();
         double[] s = new double[reps];
-        for (int i = 0; i < reps; i++) {
-            long t = System.nanoTime();
-            run.run();
-            s[i] = (System.nanoTime() - t) / 1e9;
+        Thread sampler = Thread.ofPlatform().daemon().start(BenchCommand::sampleHeap);
+        try {
+            for (int i = 0; i < reps; i++) {
+                long t = System.nanoTime();
+                run.run();
+                s[i] = (System.nanoTime() - t) / 1e9;
+            }
+        } finally {
+            sampler.interrupt();
+            try { sampler.join(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         }
         return s;
     }
@@ -199,7 +203,7 @@ public final class BenchCommand implements Callable<Integer> {
     /** Collects garbage, then restarts the heap pools' and (where Linux allows) the process's peak-RSS counters. */
     static void resetPeaks() {
         System.gc();
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) p.resetPeakUsage();
+        PEAK_HEAP.set(0);
         try { java.nio.file.Files.writeString(Path.of("/proc/self/clear_refs"), "5"); } catch (Exception | Error e) { /* not Linux: whole-run peak */ }
     }
 
@@ -212,9 +216,17 @@ public final class BenchCommand implements Callable<Integer> {
         return "n/a";
     }
 
-    static double peakHeapMb() {
-        long sum = 0;
-        for (MemoryPoolMXBean p : ManagementFactory.getMemoryPoolMXBeans()) if (p.getType() == MemoryType.HEAP) sum += p.getPeakUsage().getUsed();
-        return sum / 1e6;
+    private static final java.util.concurrent.atomic.AtomicLong PEAK_HEAP = new java.util.concurrent.atomic.AtomicLong();
+
+    /** Samples the used heap (live data and not yet collected garbage) every 2 ms until interrupted. */
+    private static void sampleHeap() {
+        var mem = ManagementFactory.getMemoryMXBean();
+        while (!Thread.currentThread().isInterrupted()) {
+            PEAK_HEAP.accumulateAndGet(mem.getHeapMemoryUsage().getUsed(), Math::max);
+            try { Thread.sleep(2); } catch (InterruptedException e) { return; }
+        }
     }
+
+    /** The largest used heap (MB) sampled during the last timed runs: at most the committed heap, garbage included. */
+    static double peakHeapMb() { return PEAK_HEAP.get() / 1e6; }
 }
