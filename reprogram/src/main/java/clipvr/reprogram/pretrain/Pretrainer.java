@@ -57,9 +57,19 @@ public final class Pretrainer {
      * @param export      also write the final model here (null: only RUNDIR/model.safetensors)
      * @param exportDtype storage precision of the export (F16 for the shipped clipvr-mini)
      */
-    public record Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype) {
-        public static Options quiet() { return new Options(false, false, null, null, StorageDType.F32); }
-        public Options withResume(boolean r) { return new Options(r, progress, log, export, exportDtype); }
+    public record Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype, Hooks hooks) {
+        public Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype) {
+            this(resume, progress, log, export, exportDtype, null);
+        }
+        public static Options quiet() { return new Options(false, false, null, null, StorageDType.F32, null); }
+        public Options withResume(boolean r) { return new Options(r, progress, log, export, exportDtype, hooks); }
+        public Options withHooks(Hooks h) { return new Options(resume, progress, log, export, exportDtype, h); }
+    }
+
+    /** Test hooks. */
+    public interface Hooks {
+        /** After epoch {@code epoch}'s checkpoint was written. Throwing here simulates a kill between epochs. */
+        default void afterCheckpoint(int epoch) {}
     }
 
     private final PretrainConfig config;
@@ -154,6 +164,7 @@ public final class Pretrainer {
             results.status = epoch == config.epochs() - 1 ? "completed" : "running";
             results.wallSeconds = wallBefore + (System.nanoTime() - t0) / 1e9;
             writeCheckpoint(epoch);
+            if (options.hooks() != null) options.hooks().afterCheckpoint(epoch);
             log("epoch %d/%d loss %.4f lr %.3g scale %.1f |g| %.2f %.1f img/s %.0fs zero-shot %s", epoch + 1, config.epochs(), rec.loss(),
                     rec.lr(), rec.logitScale(), rec.gradNorm(), rec.imagesPerSecond(), rec.seconds(), format(zs));
         }
