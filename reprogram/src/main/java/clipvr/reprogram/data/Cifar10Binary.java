@@ -51,15 +51,15 @@ public final class Cifar10Binary implements Dataset {
         try (var out = new java.io.ByteArrayOutputStream()) {
             for (String f : files) {
                 Path p = dir.resolve(f);
-                if (!Files.isRegularFile(p)) throw new IllegalArgumentException("CIFAR-10 binary: missing " + p);
+                if (!Files.isRegularFile(p)) throw new BadInputException("CIFAR-10 binary: missing " + p);
                 byte[] b = Files.readAllBytes(p);
                 if (b.length % RECORD != 0)
-                    throw new IllegalArgumentException("CIFAR-10 binary: " + p + " has " + b.length + " bytes, not a multiple of " + RECORD);
+                    throw new BadInputException("CIFAR-10 binary: " + p + " has " + b.length + " bytes, not a multiple of " + RECORD);
                 out.write(b);
             }
             Cifar10Binary d = new Cifar10Binary(s, out.toByteArray());
             for (int i = 0; i < d.n; i++)
-                if ((d.data[i * RECORD] & 0xFF) > 9) throw new IllegalArgumentException("CIFAR-10 binary: label " + (d.data[i * RECORD] & 0xFF) + " of record " + i + " in " + dir);
+                if ((d.data[i * RECORD] & 0xFF) > 9) throw new BadInputException("CIFAR-10 binary: label " + (d.data[i * RECORD] & 0xFF) + " of record " + i + " in " + dir);
             return d;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read CIFAR-10 binary files in " + dir, e);

@@ -1,5 +1,7 @@
 package clipvr.reprogram.report;
 
+import clipvr.reprogram.data.BadInputException;
+
 import clipvr.clip.io.Checkpoint;
 import clipvr.clip.io.RawTensor;
 import clipvr.clip.io.SafetensorsReader;
@@ -46,13 +48,13 @@ public final class RunDirReader {
 
     /** Reads {@code dir}; {@code fallbackClassNames} (e.g. the dataset's) are used when the run names none. */
     public static RunData read(Path dir, List<String> fallbackClassNames) {
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("run directory " + dir + " does not exist");
+        if (!Files.isDirectory(dir)) throw new BadInputException("run directory " + dir + " does not exist");
         Path resultsFile = dir.resolve(RESULTS);
         if (!Files.isRegularFile(resultsFile))
-            throw new IllegalArgumentException("run directory " + dir + " has no " + RESULTS + " (missing file " + resultsFile + ")");
+            throw new BadInputException("run directory " + dir + " has no " + RESULTS + " (missing file " + resultsFile + ")");
         List<String> notes = new ArrayList<>();
         JsonNode results = readJson(resultsFile);
-        if (!results.isObject()) throw new IllegalArgumentException(resultsFile + ": expected a JSON object");
+        if (!results.isObject()) throw new BadInputException(resultsFile + ": expected a JSON object");
 
         JsonNode config = results.path("config");
         if (!config.isObject()) {
@@ -475,6 +477,8 @@ public final class RunDirReader {
     static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadInputException(file + ": invalid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }
