@@ -96,6 +96,13 @@ public final class Pretrainer {
 
     /** Runs (or, with {@link Options#resume()}, continues) the pretraining run in {@code runDir}. */
     public static PretrainResults run(PretrainConfig config, Path vocab, Path runDir, Options options) {
+        // one writer per run directory (see Trainer.run)
+        try (clipvr.clip.io.RunLock lock = clipvr.clip.io.RunLock.acquire(runDir, "pretrain")) {
+            return runLocked(config, vocab, runDir, options);
+        }
+    }
+
+    private static PretrainResults runLocked(PretrainConfig config, Path vocab, Path runDir, Options options) {
         Path cfgFile = runDir.resolve(CONFIG);
         if (Files.exists(cfgFile) && !options.resume())
             throw new IllegalArgumentException("--out " + runDir + " already holds a pretraining run; pass --resume to continue it, or choose another --out");

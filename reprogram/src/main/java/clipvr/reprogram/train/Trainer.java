@@ -141,6 +141,14 @@ public final class Trainer {
      * {@link Options#resume()} continues a stopped run bit-identically. Returns the final results.
      */
     public static RunResults run(TrainConfig.Builder settings, Path runDir, Options options) {
+        // One writer per run directory, taken before the "already holds a run" check so that two runs started at the
+        // same moment cannot both pass it; the OS drops the lock when the process dies, so a killed run can resume.
+        try (clipvr.clip.io.RunLock lock = clipvr.clip.io.RunLock.acquire(runDir, "train")) {
+            return runLocked(settings, runDir, options);
+        }
+    }
+
+    private static RunResults runLocked(TrainConfig.Builder settings, Path runDir, Options options) {
         Path cfgFile = runDir.resolve(RunFiles.CONFIG);
         boolean hasRun = Files.exists(cfgFile) || Files.exists(runDir.resolve(RunFiles.CHECKPOINT));
         TrainConfig stored = null;
