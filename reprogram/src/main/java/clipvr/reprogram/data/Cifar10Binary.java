@@ -66,6 +66,13 @@ public final class Cifar10Binary implements Dataset {
         }
     }
 
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
+        }
+    }
+
     @Override public int size() { return n; }
     @Override public int label(int i) { return data[i * RECORD] & 0xFF; }
     @Override public List<String> classNames() { return classNames; }
@@ -108,15 +115,21 @@ public final class Cifar10Binary implements Dataset {
         } finally {
             Files.deleteIfExists(tmp);
         }
+        // unpack into a temporary folder and rename it into place, so that a kill while unpacking never leaves a
+        // half-written cifar-10-batches-bin/ that a later run would take for complete
+        Path partial = dataDir.resolve("." + DIR_NAME + ".partial");
+        deleteTree(partial);
         try (TarReader tar = TarReader.open(archive)) {
             for (TarReader.Entry e; (e = tar.next()) != null; ) {
                 if (e.type() != TarReader.Type.FILE || !e.name().startsWith(DIR_NAME + "/")) continue;
-                Path target = dataDir.resolve(e.name()).normalize();
-                if (!target.startsWith(dataDir.normalize())) throw new IOException("archive entry outside the data folder: " + e.name());
+                Path target = partial.resolve(e.name().substring(DIR_NAME.length() + 1)).normalize();
+                if (!target.startsWith(partial.normalize())) throw new IOException("archive entry outside the data folder: " + e.name());
                 Files.createDirectories(target.getParent());
                 Files.write(target, tar.readContent());
             }
         }
+        deleteTree(dir); // an older, incomplete copy
+        Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir;
     }
 }
