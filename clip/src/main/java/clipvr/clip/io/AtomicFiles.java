@@ -35,11 +35,27 @@ public final class AtomicFiles {
     public static void injectFaults(Faults f) { faults = f; }
 
     /**
-     * Test hook for kill tests ({@code -Dclipvr.test.commitDelayMs=N}): after the body is written and before the
-     * rename, print {@code [clipvr-test] commit <name>} on stderr and wait N ms, so that a test can SIGKILL the
-     * process inside a checkpoint write.
+     * Test hook for kill tests: with {@code -Dclipvr.test.pauseAt=NAME:N}, the N-th atomic write of a file named NAME
+     * stops after its body is written and before the rename, prints {@code [clipvr-test] paused in NAME} on stderr and
+     * waits (a minute), so that a test can SIGKILL the process inside that write.
      */
-    static final long COMMIT_DELAY_MS = Long.getLong("clipvr.test.commitDelayMs", 0);
+    static final String PAUSE_AT = System.getProperty("clipvr.test.pauseAt");
+    private static final java.util.concurrent.atomic.AtomicInteger PAUSE_COUNT = new java.util.concurrent.atomic.AtomicInteger();
+
+    private static void maybePause(Path file) {
+        if (PAUSE_AT == null) return;
+        int colon = PAUSE_AT.lastIndexOf(':');
+        String name = colon < 0 ? PAUSE_AT : PAUSE_AT.substring(0, colon);
+        int n = colon < 0 ? 1 : Integer.parseInt(PAUSE_AT.substring(colon + 1));
+        if (!file.getFileName().toString().equals(name) || PAUSE_COUNT.incrementAndGet() != n) return;
+        System.err.println("[clipvr-test] paused in " + name);
+        System.err.flush();
+        try {
+            Thread.sleep(60_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /** Prefix and suffix of the temporary files; {@link #removeStaleTemporaries} deletes leftovers of killed writers. */
     static final String TMP_SUFFIX = ".tmp";
@@ -58,15 +74,7 @@ public final class AtomicFiles {
                 body.writeTo(ch);
                 Faults f = faults;
                 if (f != null) f.beforeCommit(file, tmp);
-                if (COMMIT_DELAY_MS > 0) {
-                    System.err.println("[clipvr-test] commit " + file.getFileName());
-                    System.err.flush();
-                    try {
-                        Thread.sleep(COMMIT_DELAY_MS);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                }
+                maybePause(file);
                 ch.force(true);
             }
             try {
