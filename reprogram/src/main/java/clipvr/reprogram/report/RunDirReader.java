@@ -55,6 +55,7 @@ public final class RunDirReader {
         List<String> notes = new ArrayList<>();
         JsonNode results = readJson(resultsFile);
         if (!results.isObject()) throw new BadInputException(resultsFile + ": expected a JSON object");
+        results = newerEmbeddedResults(dir.resolve(CHECKPOINT), results, notes);
 
         JsonNode config = results.path("config");
         if (!config.isObject()) {
@@ -158,6 +159,27 @@ public final class RunDirReader {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * A live run writes checkpoint.safetensors (with its results embedded) and then results.json, each atomically.
+     * A reader that lands between the two sees a results.json one epoch older than the checkpoint; the results
+     * embedded in the checkpoint then describe the same state as its tensors, so they are used instead.
+     */
+    static JsonNode newerEmbeddedResults(Path ckFile, JsonNode results, List<String> notes) {
+        if (!Files.isRegularFile(ckFile)) return results;
+        try {
+            String embedded = SafetensorsReader.read(ckFile).metadata().get("clipvr.results");
+            if (embedded == null) return results;
+            JsonNode e = JSON.readTree(embedded);
+            int done = results.path("epochs_completed").asInt(-1), ckDone = e.path("epochs_completed").asInt(-1);
+            if (!e.isObject() || ckDone <= done) return results;
+            notes.add(RESULTS + " (epoch " + done + ") is older than " + CHECKPOINT + " (epoch " + ckDone + "): the run was "
+                    + "writing; the results embedded in the checkpoint are shown.");
+            return e;
+        } catch (RuntimeException | IOException ex) {
+            return results; // an unreadable checkpoint is reported by readCheckpoint
+        }
+    }
 
     private static Summary summary(String key, JsonNode s, List<String> classNames) {
         Double epoch = num(s, "epoch");
