@@ -111,6 +111,11 @@ public final class ClipTokenizer {
     }
 
     /** Id of {@code <|startoftext|>}: 49406. */
+    /** The vocabulary and merge ranks (for tests). */
+    BpeVocabulary vocabulary() {
+        return vocabulary;
+    }
+
     public int sot() {
         return sot;
     }

@@ -107,6 +107,14 @@ public final class Pretrainer {
 
     /** Runs (or, with {@link Options#resume()}, continues) the pretraining run in {@code runDir}. */
     public static PretrainResults run(PretrainConfig config, Path vocab, Path runDir, Options options) {
+        // one writer per run directory (see Trainer.run)
+        try (clipvr.clip.io.RunLock lock = clipvr.clip.io.RunLock.acquire(runDir, "pretrain")) {
+            clipvr.clip.io.AtomicFiles.removeStaleTemporaries(runDir); // left by a writer killed mid-write
+            return runLocked(config, vocab, runDir, options);
+        }
+    }
+
+    private static PretrainResults runLocked(PretrainConfig config, Path vocab, Path runDir, Options options) {
         Path cfgFile = runDir.resolve(CONFIG);
         if (Files.exists(cfgFile) && !options.resume())
             throw new IllegalArgumentException("--out " + runDir + " already holds a pretraining run; pass --resume to continue it, or choose another --out");
@@ -280,7 +288,22 @@ public final class Pretrainer {
 
     // ------------------------------------------------------------------ checkpoints
 
+    /**
+     * Writes the epoch's checkpoint files (each atomically). A failure (full disk, read-only or vanished directory)
+     * becomes one message naming the cause and what to do; the files already in the directory stay intact.
+     */
     private void writeCheckpoint(int epoch) {
+        try {
+            writeCheckpointFiles(epoch);
+        } catch (java.io.UncheckedIOException | clipvr.clip.io.CheckpointException e) {
+            throw new java.io.UncheckedIOException("cannot save the checkpoint of epoch " + epoch + " in " + runDir + ": "
+                    + e.getMessage() + ". Every file in the run directory is written atomically, so the last complete "
+                    + "checkpoint is intact: fix the cause, then continue with 'clipvr pretrain --out " + runDir + " --resume'",
+                    e.getCause() instanceof java.io.IOException io ? io : new java.io.IOException(e.getMessage(), e));
+        }
+    }
+
+    private void writeCheckpointFiles(int epoch) {
         Map<String, Tensor> all = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> all.put("model." + k, v));
         all.putAll(optim.state());
