@@ -146,4 +146,41 @@ class PredictTest {
         assertEquals(0, quietly(() -> Main.run("predict", "--help")));
         assertTrue(lastOut.contains("Usage: clipvr predict"), lastOut);
     }
+    /**
+     * README's "Use from Java" example: extracted from README.md, compiled with javac against the test class path and run
+     * on the tiny model and a trained run, so the documented API cannot drift from the real one.
+     */
+    @Test void readmeExampleCompilesAndRuns() throws Exception {
+        Path readme = Path.of(System.getProperty("clipvr.root", "..")).resolve("README.md");
+        if (!Files.exists(readme)) readme = Path.of("..", "README.md");
+        String text = Files.readString(readme);
+        int section = text.indexOf("## Use from Java");
+        assertTrue(section >= 0, "README.md has no 'Use from Java' section");
+        int start = text.indexOf("```java\n", section) + "```java\n".length();
+        String source = text.substring(start, text.indexOf("```", start));
+        Path src = world.resolve("readme-example/UseClipvr.java"), classes = world.resolve("readme-example/classes");
+        Files.createDirectories(classes);
+        Files.writeString(src, source);
+        javax.tools.JavaCompiler javac = javax.tools.ToolProvider.getSystemJavaCompiler();
+        ByteArrayOutputStream diagnostics = new ByteArrayOutputStream();
+        int rc = javac.run(null, diagnostics, diagnostics, "-proc:none", "-d", classes.toString(),
+                "-cp", System.getProperty("java.class.path"), src.toString());
+        assertEquals(0, rc, "README example does not compile:\n" + diagnostics.toString(StandardCharsets.UTF_8));
+        Path image = testFiles().files().getFirst();
+        try (var loader = new java.net.URLClassLoader(new java.net.URL[]{classes.toUri().toURL()}, getClass().getClassLoader())) {
+            var main = loader.loadClass("UseClipvr").getMethod("main", String[].class);
+            assertEquals(0, quietly(() -> {
+                try {
+                    main.invoke(null, (Object) new String[]{TinyRun.weights().toString(), world.resolve("ar").toString(), image.toString()});
+                    return 0;
+                } catch (ReflectiveOperationException e) {
+                    throw new AssertionError("README example failed", e.getCause() != null ? e.getCause() : e);
+                }
+            }));
+        }
+        String expected = ReprogrammedClassifier.load(world.resolve("ar")).predict(image).label();
+        assertTrue(lastOut.contains("cosine(image, cat) = "), lastOut);
+        assertTrue(lastOut.contains("zero-shot: "), lastOut);
+        assertTrue(lastOut.contains("ar: " + expected + " top "), lastOut);
+    }
 }
