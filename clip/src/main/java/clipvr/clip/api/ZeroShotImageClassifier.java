@@ -59,14 +59,25 @@ public final class ZeroShotImageClassifier {
     }
 
     /** Predictions (top {@link Prediction#DEFAULT_TOP}) for image files. */
-    public List<Prediction> classifyFiles(List<Path> files) { return classify(files.size(), i -> clip.preprocess(files.get(i))); }
+    public List<Prediction> classifyFiles(List<Path> files) { return classifyFiles(files, Prediction.DEFAULT_TOP); }
+
+    /** Predictions with the {@code top} most probable classes for image files. */
+    public List<Prediction> classifyFiles(List<Path> files, int top) { return classify(files.size(), i -> clip.preprocess(files.get(i)), top); }
 
     /** Predictions for decoded images. */
-    public List<Prediction> classifyImages(List<BufferedImage> images) { return classify(images.size(), i -> clip.preprocess(images.get(i))); }
+    public List<Prediction> classifyImages(List<BufferedImage> images) { return classifyImages(images, Prediction.DEFAULT_TOP); }
+
+    /** Predictions with the {@code top} most probable classes for decoded images. */
+    public List<Prediction> classifyImages(List<BufferedImage> images, int top) {
+        return classify(images.size(), i -> clip.preprocess(images.get(i)), top);
+    }
 
     /** Predictions for encoded images (file contents). */
-    public List<Prediction> classifyImageBytes(List<byte[]> encoded) {
-        return classify(encoded.size(), i -> clip.preprocess(encoded.get(i), "image " + i));
+    public List<Prediction> classifyImageBytes(List<byte[]> encoded) { return classifyImageBytes(encoded, Prediction.DEFAULT_TOP); }
+
+    /** Predictions with the {@code top} most probable classes for encoded images. */
+    public List<Prediction> classifyImageBytes(List<byte[]> encoded, int top) {
+        return classify(encoded.size(), i -> clip.preprocess(encoded.get(i), "image " + i), top);
     }
 
     /** Predictions for image embeddings from {@link ClipEmbedder} (e.g. computed earlier and stored). */
@@ -76,9 +87,9 @@ public final class ZeroShotImageClassifier {
         return out;
     }
 
-    private List<Prediction> classify(int n, IntFunction<float[]> prepare) {
+    private List<Prediction> classify(int n, IntFunction<float[]> prepare, int top) {
         List<Prediction> out = new ArrayList<>(n);
-        for (float[] row : rows(head.logits(clip.imageFeatures(n, prepare)))) out.add(Prediction.of(row, classNames, Prediction.DEFAULT_TOP));
+        for (float[] row : rows(head.logits(clip.imageFeatures(n, prepare)))) out.add(Prediction.of(row, classNames, top));
         return out;
     }
 

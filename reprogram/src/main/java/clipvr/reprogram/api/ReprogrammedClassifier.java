@@ -96,13 +96,19 @@ public final class ReprogrammedClassifier {
     }
 
     /** Predictions for decoded images. */
-    public List<Prediction> predictImages(List<BufferedImage> images) {
-        return predict(images.size(), i -> ImageDecoder.toRgb(images.get(i)), Prediction.DEFAULT_TOP);
+    public List<Prediction> predictImages(List<BufferedImage> images) { return predictImages(images, Prediction.DEFAULT_TOP); }
+
+    /** Predictions with the {@code top} most probable classes for decoded images. */
+    public List<Prediction> predictImages(List<BufferedImage> images, int top) {
+        return predict(images.size(), i -> ImageDecoder.toRgb(images.get(i)), top);
     }
 
     /** Predictions for encoded images (file contents). */
-    public List<Prediction> predictImageBytes(List<byte[]> encoded) {
-        return predict(encoded.size(), i -> ImageDecoder.decode(encoded.get(i), "image " + i), Prediction.DEFAULT_TOP);
+    public List<Prediction> predictImageBytes(List<byte[]> encoded) { return predictImageBytes(encoded, Prediction.DEFAULT_TOP); }
+
+    /** Predictions with the {@code top} most probable classes for encoded images. */
+    public List<Prediction> predictImageBytes(List<byte[]> encoded, int top) {
+        return predict(encoded.size(), i -> ImageDecoder.decode(encoded.get(i), "image " + i), top);
     }
 
     /** The prediction for one image file. */
