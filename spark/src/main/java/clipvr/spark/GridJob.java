@@ -92,12 +92,14 @@ public final class GridJob {
             .add("wall_seconds", DataTypes.DoubleType, true)
             .add("run_dir", DataTypes.StringType, false);
 
-    /** Runs (or reuses) every cell, one Spark task each, and returns the results table (one row per cell). */
+    /** Runs (or reuses) every cell, one Spark task each, and returns the results table (one row per cell, computed once). */
     public static Dataset<Row> run(SparkSession spark, Spec spec) {
         List<Cell> cells = spec.cells();
         var rdd = JavaSparkContext.fromSparkContext(spark.sparkContext()).parallelize(cells, cells.size());
         Function<Cell, Row> f = c -> runCell(spec, c);
-        return spark.createDataFrame(rdd.map(f), RESULTS);
+        // collected at once: a lazy table would train again whenever Spark recomputes it (e.g. sampling for a sort)
+        List<Row> rows = rdd.map(f).collect();
+        return spark.createDataFrame(rows, RESULTS);
     }
 
     /** One cell on an executor: reuse, resume or train, then read its results.json. */
