@@ -31,7 +31,7 @@ public final class EmbedJob {
 
     /**
      * @param weights   CLIP checkpoint path, readable on every executor
-     * @param vocab     tokenizer vocabulary (null: beside the weights or in ../shared/clip; only needed for its presence)
+     * @param vocab     tokenizer vocabulary (null: beside the weights or in ../shared/clip; images need none)
      * @param image     the image column
      * @param output    name of the new column
      * @param normalize L2-normalise the embeddings

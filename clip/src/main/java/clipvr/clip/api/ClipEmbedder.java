@@ -58,16 +58,15 @@ public final class ClipEmbedder {
     /**
      * Loads any supported checkpoint (OpenAI {@code .pt}, {@code torch.save} zips, safetensors with OpenAI or Hugging
      * Face names, Hugging Face directories) with the tokenizer vocabulary found beside it, or in
-     * {@code ../shared/clip} ({@link ClipTokenizer#locateVocab}).
+     * {@code ../shared/clip} ({@link ClipTokenizer#locateVocab}). Without a vocabulary the images can still be
+     * encoded; the text methods then fail with a message saying so.
      *
-     * @throws IllegalArgumentException if the checkpoint is invalid or no vocabulary is found
+     * @throws IllegalArgumentException if the checkpoint is invalid
      */
     public static ClipEmbedder load(Path weights) {
         Path vocab = ClipTokenizer.locateVocab(weights);
-        if (vocab == null)
-            throw new IllegalArgumentException("no tokenizer vocabulary beside " + weights + ": use load(weights, vocab) with OpenAI's"
-                    + " bpe_simple_vocab_16e6.txt.gz or a Hugging Face vocab.json (merges.txt beside it)");
-        return load(weights, vocab);
+        ClipTokenizer tok = vocab == null ? null : ClipTokenizer.load(vocab);
+        return new ClipEmbedder(ClipModels.load(weights, DType.F32), tok, DEFAULT_BATCH);
     }
 
     /** Loads a checkpoint with an explicit vocabulary ({@code bpe_simple_vocab_16e6.txt.gz} or HF {@code vocab.json}). */
@@ -110,7 +109,14 @@ public final class ClipEmbedder {
     public float[] preprocess(byte[] encoded, String name) { return preprocess.apply(ImageDecoder.decode(encoded, name)); }
 
     /** {@code clip.tokenize(text)}: SOT, BPE ids, EOT, zero padded to {@link #contextLength()}. */
-    public int[] tokenize(String text) { return tokenizer.tokenize(text, contextLength(), false); }
+    public int[] tokenize(String text) { return tokenizer().tokenize(text, contextLength(), false); }
+
+    private ClipTokenizer tokenizer() {
+        if (tokenizer == null)
+            throw new IllegalStateException("no tokenizer vocabulary was found beside the weights: load with ClipEmbedder.load(weights, vocab)"
+                    + " (OpenAI's bpe_simple_vocab_16e6.txt.gz or a Hugging Face vocab.json with merges.txt beside it)");
+        return tokenizer;
+    }
 
     // ------------------------------------------------------------------ images
 
@@ -163,7 +169,7 @@ public final class ClipEmbedder {
 
     /** Embeds texts (each must fit the context; longer texts are an error, as {@code clip.tokenize}). */
     public float[][] encodeTexts(List<String> texts, boolean normalize) {
-        return encodeTokens(tokenizer.tokenizeAll(texts, contextLength(), false), normalize);
+        return encodeTokens(tokenizer().tokenizeAll(texts, contextLength(), false), normalize);
     }
 
     /** Embeds token rows of length {@link #contextLength()} (SOT ... EOT, zero padded). */
@@ -204,7 +210,7 @@ public final class ClipEmbedder {
         if (templates.isEmpty()) throw new IllegalArgumentException("zeroShot: no templates");
         for (String t : templates)
             if (!t.contains("{}")) throw new IllegalArgumentException("zeroShot: template without {}: '" + t + "'");
-        return new ZeroShotImageClassifier(this, ZeroShotClassifier.build(model, tokenizer, classNames, templates, 64), classNames);
+        return new ZeroShotImageClassifier(this, ZeroShotClassifier.build(model, tokenizer(), classNames, templates, 64), classNames);
     }
 
     /** {@code v / ‖v‖} (a new array; the zero vector stays zero). */
