@@ -29,28 +29,34 @@ public final class EmbedThroughput {
         PrintStream out = System.out;
         List<String> cliArgs = new ArrayList<>(List.of("encode", "--weights", weights.toString(), "--out", tmp.resolve("cli.safetensors").toString(), "--images"));
         files.forEach(f -> cliArgs.add(f.toString()));
-        double[] cli = new double[reps + 1], spark = new double[reps + 1];
-        for (int r = 0; r <= reps; r++) {                                                    // rep 0 warms the JIT
-            long t0 = System.nanoTime();
-            if (Main.run(cliArgs.toArray(String[]::new)) != 0) throw new IllegalStateException("encode failed");
-            cli[r] = files.size() / ((System.nanoTime() - t0) / 1e9);
-            out.printf(Locale.ROOT, "cli rep %d: %.2f images/s%n", r, cli[r]);
-        }
         SparkSession session = SparkSession.builder().master(master).appName("embed-bench").config("spark.ui.enabled", "false").getOrCreate();
         int partitions = session.sparkContext().defaultParallelism();
-        for (int r = 0; r <= reps; r++) {
+        var os = (com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean();
+        double[] cli = new double[reps], spark = new double[reps], cliCpu = new double[reps], sparkCpu = new double[reps];
+        for (int r = -1; r < reps; r++) {                          // rep -1 warms the JIT; CLI and Spark alternate, so both see the same load
             ExecutorCache.clear();                                                           // the job loads the model, as the CLI does
-            long t0 = System.nanoTime();
+            long t0 = System.nanoTime(), c0 = os.getProcessCpuTime();
             var in = SparkMain.imagePaths(session, dir, partitions);
             EmbedJob.transform(in, EmbedJob.Options.of(weights.toString(), ImageColumn.paths("path")))
                     .write().mode("overwrite").parquet(tmp.resolve("spark.parquet").toString());
-            spark[r] = files.size() / ((System.nanoTime() - t0) / 1e9);
-            out.printf(Locale.ROOT, "spark %s rep %d: %.2f images/s%n", master, r, spark[r]);
+            double sw = (System.nanoTime() - t0) / 1e9, sc = (os.getProcessCpuTime() - c0) / 1e9;
+            t0 = System.nanoTime();
+            c0 = os.getProcessCpuTime();
+            if (Main.run(cliArgs.toArray(String[]::new)) != 0) throw new IllegalStateException("encode failed");
+            double cw = (System.nanoTime() - t0) / 1e9, cc = (os.getProcessCpuTime() - c0) / 1e9;
+            out.printf(Locale.ROOT, "rep %d: cli %.2f images/s (%.3f CPU-s/image), spark %s %.2f images/s (%.3f CPU-s/image)%n",
+                    r, files.size() / cw, cc / files.size(), master, files.size() / sw, sc / files.size());
+            if (r < 0) continue;
+            cli[r] = files.size() / cw;
+            spark[r] = files.size() / sw;
+            cliCpu[r] = cc / files.size();
+            sparkCpu[r] = sc / files.size();
         }
         session.stop();
-        double c = median(Arrays.copyOfRange(cli, 1, reps + 1)), s = median(Arrays.copyOfRange(spark, 1, reps + 1));
-        out.printf(Locale.ROOT, "RESULT %d images, cli median %.2f images/s, spark %s median %.2f images/s, ratio %.3f (%d partitions)%n",
-                files.size(), c, master, s, s / c, partitions);
+        double c = median(cli), s = median(spark);
+        out.printf(Locale.ROOT, "RESULT %d images, %d reps: cli median %.2f images/s, spark %s median %.2f images/s, ratio %.3f;"
+                        + " CPU-s/image cli %.3f spark %.3f (%d partitions)%n",
+                files.size(), reps, c, master, s, s / c, median(cliCpu), median(sparkCpu), partitions);
     }
 
     static double median(double[] v) {
