@@ -41,7 +41,6 @@ import java.util.stream.IntStream;
  *   for epoch e, for step s over the shuffled images (seed, "shuffle", e), full batches only:
  *       images   ← Augmentation(image i; generator (seed, "augment", e, i))            [B, 3, R, R]
  *       captions ← Captions.draw(class of i; generator (seed, "caption", e, i))       [B][77]
- *                  (a description batch with probability p, decided by (seed, "caption-kind", e, s))
  *       loss     ← ContrastiveLoss(exp(t) · norm(I)·norm(T)ᵀ)                         [B, B] → scalar
  *       backward; AdamW (decay on matrices only), warm-up + cosine, clip, clamp t
  *   after every epoch: zero-shot check, atomic checkpoint + model + results.json
@@ -197,7 +196,7 @@ public final class Pretrainer {
             for (int it = 0; it < stepsPerEpoch; it++) {
                 int[] idx = Arrays.copyOfRange(order, it * b, (it + 1) * b);
                 Tensor pixels = images(idx, epoch);                                    // [B, 3, R, R]
-                int[][] tokens = captions(idx, epoch, it);                             // [B][77]
+                int[][] tokens = captions(idx, epoch);                                 // [B][77]
                 optim.zeroGrad();
                 double loss = step(model, pixels, tokens);
                 if (!Double.isFinite(loss))
@@ -244,12 +243,11 @@ public final class Pretrainer {
         return Tensor.of(all, idx.length, 3, r, r);
     }
 
-    /** One caption per image of {@code idx} for step {@code step} of {@code epoch}, drawn afresh each epoch. */
-    int[][] captions(int[] idx, int epoch, int step) {
-        boolean descriptions = Seeds.rng(config.seed(), "caption-kind", epoch, step).nextDouble() < config.descriptionProb();
+    /** One caption per image of {@code idx}, drawn afresh each epoch. */
+    int[][] captions(int[] idx, int epoch) {
         int[][] out = new int[idx.length][];
         for (int k = 0; k < idx.length; k++)
-            out[k] = captions.draw(train.labels()[idx[k]], descriptions, Seeds.rng(config.seed(), "caption", epoch, idx[k]));
+            out[k] = captions.draw(train.labels()[idx[k]], config.descriptionProb(), Seeds.rng(config.seed(), "caption", epoch, idx[k]));
         return out;
     }
 
