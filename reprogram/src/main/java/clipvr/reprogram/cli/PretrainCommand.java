@@ -46,7 +46,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--beta2", description = "AdamW beta2 (default 0.98)") Double beta2;
     @Option(names = "--eps", description = "AdamW epsilon (default 1e-6)") Double eps;
     @Option(names = "--grad-clip", description = "clip the global gradient norm (default 1.0; 0: off)") Double gradClip;
-    @Option(names = "--description-prob", description = "probability of a description caption instead of a template (default 0.3)") Double descriptionProb;
+    @Option(names = "--description-prob", description = "probability that a caption is a class description instead of a template (default 0.3)") Double descriptionProb;
     @Option(names = "--crop-scale", description = "RandomResizedCrop's minimum area fraction (default 0.6)") Double cropScale;
     @Option(names = "--jitter", description = "colour jitter strength (default 0.1; 0: off)") Double jitter;
     @Option(names = "--eval-limit", description = "zero-shot check after every epoch on N test images per dataset (default 1000; 0: off)") Integer evalLimit;

@@ -56,9 +56,19 @@ public final class Pretrainer {
      * @param export      also write the final model here (null: only RUNDIR/model.safetensors)
      * @param exportDtype storage precision of the export (F16 for the shipped clipvr-mini)
      */
-    public record Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype) {
-        public static Options quiet() { return new Options(false, false, null, null, StorageDType.F32); }
-        public Options withResume(boolean r) { return new Options(r, progress, log, export, exportDtype); }
+    public record Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype, Hooks hooks) {
+        public Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype) {
+            this(resume, progress, log, export, exportDtype, null);
+        }
+        public static Options quiet() { return new Options(false, false, null, null, StorageDType.F32, null); }
+        public Options withResume(boolean r) { return new Options(r, progress, log, export, exportDtype, hooks); }
+        public Options withHooks(Hooks h) { return new Options(resume, progress, log, export, exportDtype, h); }
+    }
+
+    /** Test hooks. */
+    public interface Hooks {
+        /** After epoch {@code epoch}'s checkpoint was written. Throwing here simulates a kill between epochs. */
+        default void afterCheckpoint(int epoch) {}
     }
 
     private final PretrainConfig config;
@@ -96,6 +106,14 @@ public final class Pretrainer {
 
     /** Runs (or, with {@link Options#resume()}, continues) the pretraining run in {@code runDir}. */
     public static PretrainResults run(PretrainConfig config, Path vocab, Path runDir, Options options) {
+        // one writer per run directory (see Trainer.run)
+        try (clipvr.clip.io.RunLock lock = clipvr.clip.io.RunLock.acquire(runDir, "pretrain")) {
+            clipvr.clip.io.AtomicFiles.removeStaleTemporaries(runDir); // left by a writer killed mid-write
+            return runLocked(config, vocab, runDir, options);
+        }
+    }
+
+    private static PretrainResults runLocked(PretrainConfig config, Path vocab, Path runDir, Options options) {
         Path cfgFile = runDir.resolve(CONFIG);
         if (Files.exists(cfgFile) && !options.resume())
             throw new IllegalArgumentException("--out " + runDir + " already holds a pretraining run; pass --resume to continue it, or choose another --out");
@@ -153,6 +171,7 @@ public final class Pretrainer {
             results.status = epoch == config.epochs() - 1 ? "completed" : "running";
             results.wallSeconds = wallBefore + (System.nanoTime() - t0) / 1e9;
             writeCheckpoint(epoch);
+            if (options.hooks() != null) options.hooks().afterCheckpoint(epoch);
             log("epoch %d/%d loss %.4f lr %.3g scale %.1f |g| %.2f %.1f img/s %.0fs zero-shot %s", epoch + 1, config.epochs(), rec.loss(),
                     rec.lr(), rec.logitScale(), rec.gradNorm(), rec.imagesPerSecond(), rec.seconds(), format(zs));
         }
@@ -267,7 +286,22 @@ public final class Pretrainer {
 
     // ------------------------------------------------------------------ checkpoints
 
+    /**
+     * Writes the epoch's checkpoint files (each atomically). A failure (full disk, read-only or vanished directory)
+     * becomes one message naming the cause and what to do; the files already in the directory stay intact.
+     */
     private void writeCheckpoint(int epoch) {
+        try {
+            writeCheckpointFiles(epoch);
+        } catch (java.io.UncheckedIOException | clipvr.clip.io.CheckpointException e) {
+            throw new java.io.UncheckedIOException("cannot save the checkpoint of epoch " + epoch + " in " + runDir + ": "
+                    + e.getMessage() + ". Every file in the run directory is written atomically, so the last complete "
+                    + "checkpoint is intact: fix the cause, then continue with 'clipvr pretrain --out " + runDir + " --resume'",
+                    e.getCause() instanceof java.io.IOException io ? io : new java.io.IOException(e.getMessage(), e));
+        }
+    }
+
+    private void writeCheckpointFiles(int epoch) {
         Map<String, Tensor> all = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> all.put("model." + k, v));
         all.putAll(optim.state());
