@@ -34,8 +34,9 @@ public final class CrossEntropy {
         for (int i = 0; i < b; i++) q.set(1 - labelSmoothing + labelSmoothing / c, i, targets[i]);
         Tensor logp = logits.data().logSoftmax(1);                                         // [B, C]
         Tensor loss = q.mul(logp).sum().mul(-1.0 / b);                                     // []
+        Var.Node node = logits.node();
         return Var.result(loss, "crossEntropy",
-                g -> logits.accumulate(logp.exp().sub(q).mul(g).div(b)), logits);          // (softmax - q)·g / B
+                g -> node.accumulate(logp.exp().sub(q).mul(g).div(b)), logits);          // (softmax - q)·g / B
     }
 
     /** Without label smoothing. */

@@ -16,22 +16,19 @@ final class Paths2 {
 
     /**
      * The vocabulary: the explicit flag, else a vocab beside the weights ({@code bpe_simple_vocab_16e6.txt.gz},
-     * or HF {@code vocab.json} + {@code merges.txt}), else ../shared/clip, else a clear error.
+     * or HF {@code vocab.json} + {@code merges.txt}), else ../shared/clip, else the copy committed in weights/, else a clear error.
      */
     static Path vocab(Path explicit, Path weights) {
         if (explicit != null) {
             if (!Files.exists(explicit)) throw new IllegalArgumentException("--vocab: file not found: " + explicit);
             return explicit;
         }
-        if (weights != null) {
-            Path dir = Files.isDirectory(weights) ? weights : weights.toAbsolutePath().getParent();
-            for (String name : new String[]{"bpe_simple_vocab_16e6.txt.gz", "vocab.json"}) {
-                Path p = dir.resolve(name);
-                if (Files.exists(p)) return p;
-            }
-        }
+        Path found = clipvr.clip.text.ClipTokenizer.locateVocab(weights);
+        if (found != null) return found;
         Path shared = shared().resolve("clip/bpe_simple_vocab_16e6.txt.gz");
         if (Files.exists(shared)) return shared;
+        Path bundled = root().resolve("weights/bpe_simple_vocab_16e6.txt.gz");   // committed with clipvr-mini (MIT, OpenAI)
+        if (Files.exists(bundled)) return bundled;
         throw new IllegalArgumentException("no vocabulary found: pass --vocab PATH (OpenAI's bpe_simple_vocab_16e6.txt.gz or a Hugging Face vocab.json"
                 + " with merges.txt beside it), or put one beside the weights");
     }

@@ -41,7 +41,6 @@ import java.util.stream.IntStream;
  *   for epoch e, for step s over the shuffled images (seed, "shuffle", e), full batches only:
  *       images   ← Augmentation(image i; generator (seed, "augment", e, i))            [B, 3, R, R]
  *       captions ← Captions.draw(class of i; generator (seed, "caption", e, i))       [B][77]
- *                  (a description batch with probability p, decided by (seed, "caption-kind", e, s))
  *       loss     ← ContrastiveLoss(exp(t) · norm(I)·norm(T)ᵀ)                         [B, B] → scalar
  *       backward; AdamW (decay on matrices only), warm-up + cosine, clip, clamp t
  *   after every epoch: zero-shot check, atomic checkpoint + model + results.json
@@ -57,9 +56,19 @@ public final class Pretrainer {
      * @param export      also write the final model here (null: only RUNDIR/model.safetensors)
      * @param exportDtype storage precision of the export (F16 for the shipped clipvr-mini)
      */
-    public record Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype) {
-        public static Options quiet() { return new Options(false, false, null, null, StorageDType.F32); }
-        public Options withResume(boolean r) { return new Options(r, progress, log, export, exportDtype); }
+    public record Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype, Hooks hooks) {
+        public Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype) {
+            this(resume, progress, log, export, exportDtype, null);
+        }
+        public static Options quiet() { return new Options(false, false, null, null, StorageDType.F32, null); }
+        public Options withResume(boolean r) { return new Options(r, progress, log, export, exportDtype, hooks); }
+        public Options withHooks(Hooks h) { return new Options(resume, progress, log, export, exportDtype, h); }
+    }
+
+    /** Test hooks. */
+    public interface Hooks {
+        /** After epoch {@code epoch}'s checkpoint was written. Throwing here simulates a kill between epochs. */
+        default void afterCheckpoint(int epoch) {}
     }
 
     private final PretrainConfig config;
@@ -162,6 +171,7 @@ public final class Pretrainer {
             results.status = epoch == config.epochs() - 1 ? "completed" : "running";
             results.wallSeconds = wallBefore + (System.nanoTime() - t0) / 1e9;
             writeCheckpoint(epoch);
+            if (options.hooks() != null) options.hooks().afterCheckpoint(epoch);
             log("epoch %d/%d loss %.4f lr %.3g scale %.1f |g| %.2f %.1f img/s %.0fs zero-shot %s", epoch + 1, config.epochs(), rec.loss(),
                     rec.lr(), rec.logitScale(), rec.gradNorm(), rec.imagesPerSecond(), rec.seconds(), format(zs));
         }
@@ -186,7 +196,7 @@ public final class Pretrainer {
             for (int it = 0; it < stepsPerEpoch; it++) {
                 int[] idx = Arrays.copyOfRange(order, it * b, (it + 1) * b);
                 Tensor pixels = images(idx, epoch);                                    // [B, 3, R, R]
-                int[][] tokens = captions(idx, epoch, it);                             // [B][77]
+                int[][] tokens = captions(idx, epoch);                                 // [B][77]
                 optim.zeroGrad();
                 double loss = step(model, pixels, tokens);
                 if (!Double.isFinite(loss))
@@ -233,12 +243,11 @@ public final class Pretrainer {
         return Tensor.of(all, idx.length, 3, r, r);
     }
 
-    /** One caption per image of {@code idx} for step {@code step} of {@code epoch}, drawn afresh each epoch. */
-    int[][] captions(int[] idx, int epoch, int step) {
-        boolean descriptions = Seeds.rng(config.seed(), "caption-kind", epoch, step).nextDouble() < config.descriptionProb();
+    /** One caption per image of {@code idx}, drawn afresh each epoch. */
+    int[][] captions(int[] idx, int epoch) {
         int[][] out = new int[idx.length][];
         for (int k = 0; k < idx.length; k++)
-            out[k] = captions.draw(train.labels()[idx[k]], descriptions, Seeds.rng(config.seed(), "caption", epoch, idx[k]));
+            out[k] = captions.draw(train.labels()[idx[k]], config.descriptionProb(), Seeds.rng(config.seed(), "caption", epoch, idx[k]));
         return out;
     }
 

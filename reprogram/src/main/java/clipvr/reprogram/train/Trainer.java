@@ -200,13 +200,7 @@ public final class Trainer {
 
     /** Loads OpenAI's gz vocabulary or a Hugging Face vocab.json (merges.txt beside it). */
     public static ClipTokenizer loadTokenizer(Path vocab) {
-        if (!Files.exists(vocab)) throw new IllegalArgumentException("--vocab: file not found: " + vocab);
-        if (vocab.getFileName().toString().endsWith(".json")) {
-            Path merges = vocab.resolveSibling("merges.txt");
-            if (!Files.exists(merges)) throw new IllegalArgumentException("--vocab " + vocab + ": merges.txt not found beside it");
-            return ClipTokenizer.fromHuggingFace(vocab, merges);
-        }
-        return ClipTokenizer.fromBpeGz(vocab);
+        return ClipTokenizer.load(vocab);
     }
 
     /** Indices interleaved class by class, the first {@code limit} (all when null): a class-balanced subset. */
