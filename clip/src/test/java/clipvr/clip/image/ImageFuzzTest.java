@@ -97,7 +97,7 @@ class ImageFuzzTest {
 
     @Test void decodeMutatedImages() {
         String old = System.getProperty(ImageDecoder.MAX_PIXELS_PROPERTY);
-        System.setProperty(ImageDecoder.MAX_PIXELS_PROPERTY, Long.toString(4L << 20)); // keep the allocation budget small
+        System.setProperty(ImageDecoder.MAX_PIXELS_PROPERTY, Long.toString(1L << 20)); // keep each case small and fast
         try {
             Fuzz.Report r = new Fuzz.Campaign("image").seeds(seeds()).generator(ImageFuzzTest::generated)
                     .typed(t -> t instanceof ImageDecodeException).allocationBudget(96L << 20, 64)

@@ -36,9 +36,10 @@ class RunDirFuzzTest {
                 .nameInMessage(false).typed(t -> typed(t) && t.getMessage().contains(which[0]))
                 .run((in, name) -> {
                     boolean ck = in.length > 0 && in.length % 2 == 1;
+                    if (which[0] != null && !which[0].equals(ck ? RunDirReader.CHECKPOINT_JSON : RunDirReader.RESULTS))
+                        Files.write(run.resolve(which[0]), which[0].equals(RunDirReader.RESULTS) ? results : ckJson); // restore
                     which[0] = ck ? RunDirReader.CHECKPOINT_JSON : RunDirReader.RESULTS;
-                    Files.write(run.resolve(RunDirReader.RESULTS), ck ? results : in);
-                    Files.write(run.resolve(RunDirReader.CHECKPOINT_JSON), ck ? in : ckJson);
+                    Files.write(run.resolve(which[0]), in);
                     RunDirReader.read(run, null);
                 });
         System.out.println("[fuzz] " + r);
