@@ -31,6 +31,8 @@ public final class EmbedJob {
     private EmbedJob() {}
 
     /**
+     * What to embed and how.
+     *
      * @param weights   CLIP checkpoint path, readable on every executor
      * @param vocab     tokenizer vocabulary (null: beside the weights or in ../shared/clip; images need none)
      * @param image     the image column
