@@ -18,7 +18,8 @@ import java.util.List;
  * Image embeddings as a Spark transformation: {@code transform(images) → images + embedding column}
  * ({@code array<float>}, CLIP's image features, optionally L2-normalised). Each executor loads the model once; each
  * partition is encoded in batches of {@link Options#batchSize()} with {@link ClipEmbedder}, the library's (and the
- * CLI's) code path.
+ * CLI's) code path: decoding and preprocessing in the task, the forward pass one at a time per executor
+ * ({@code -Dclipvr.spark.forwards}).
  *
  * <pre>{@code
  * Dataset<Row> images = spark.read().format("binaryFile").option("pathGlobFilter", "*.jpg").load("/data/images");
@@ -30,6 +31,8 @@ public final class EmbedJob {
     private EmbedJob() {}
 
     /**
+     * What to embed and how.
+     *
      * @param weights   CLIP checkpoint path, readable on every executor
      * @param vocab     tokenizer vocabulary (null: beside the weights or in ../shared/clip; images need none)
      * @param image     the image column
@@ -68,9 +71,9 @@ public final class EmbedJob {
         o.image().check(in);
         StructType out = in.add(o.output(), DataTypes.createArrayType(DataTypes.FloatType, false), false);
         MapPartitionsFunction<Row, Row> f = rows -> new Batches<>(rows, o.batchSize(), batch -> {
-            List<byte[]> bytes = new ArrayList<>(batch.size());
-            for (Row r : batch) bytes.add(o.image().read(r));
-            float[][] e = embedder(o).encodeImageBytes(bytes, o.normalize());
+            ClipEmbedder clip = embedder(o);
+            float[][] pixels = batch.parallelStream().map(r -> clip.preprocess(o.image().read(r), o.image().describe(r))).toArray(float[][]::new);
+            float[][] e = ExecutorCache.forward(() -> clip.encodePixels(pixels, o.normalize()));
             List<Row> res = new ArrayList<>(batch.size());
             for (int i = 0; i < batch.size(); i++) res.add(append(batch.get(i), e[i]));
             return res;

@@ -1,6 +1,7 @@
 package clipvr.spark;
 
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Semaphore;
 import java.util.function.Supplier;
 
 /**
@@ -20,6 +21,24 @@ final class ExecutorCache {
 
     /** How many entries are loaded. */
     static int size() { return CACHE.size(); }
+
+    /**
+     * Forward passes that may run at once in this JVM ({@code -Dclipvr.spark.forwards}, default 1). One forward pass
+     * already keeps every kernel thread busy, so concurrent tasks of an executor take turns for the model while each
+     * decodes and preprocesses its next batch meanwhile: the decoding overlaps the matrix products instead of
+     * competing with them for the cores and caches.
+     */
+    static final Semaphore FORWARDS = new Semaphore(Integer.getInteger("clipvr.spark.forwards", 1));
+
+    /** Runs one forward pass under {@link #FORWARDS}. */
+    static <T> T forward(Supplier<T> pass) {
+        FORWARDS.acquireUninterruptibly();
+        try {
+            return pass.get();
+        } finally {
+            FORWARDS.release();
+        }
+    }
 
     /** Forgets everything (benchmarks that time model loading). */
     static void clear() { CACHE.clear(); }

@@ -38,6 +38,8 @@ public final class GridJob {
     public record Cell(String data, String method, long seed) implements Serializable {}
 
     /**
+     * The grid: every combination of dataset, method and seed, with the flags all cells share.
+     *
      * @param datasets  {@code --data} specs (their last path component, sanitised, names the cell directory; must be unique)
      * @param methods   {@code --method} names
      * @param seeds     seeds

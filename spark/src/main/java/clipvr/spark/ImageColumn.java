@@ -40,6 +40,9 @@ public record ImageColumn(String name, boolean bytes) implements Serializable {
             throw new IllegalArgumentException("column '" + name + "' is " + schema.fields()[i].dataType().simpleString() + ", expected " + want.simpleString());
     }
 
+    /** The row's image for error messages: its path, or the column name. */
+    String describe(Row row) { return bytes ? "column " + name : row.getAs(name); }
+
     /** The encoded image of {@code row}. */
     byte[] read(Row row) {
         if (bytes) return row.getAs(name);

@@ -56,8 +56,15 @@ public sealed interface ModelSpec extends Serializable {
                 ZeroShotImageClassifier c = clip.zeroShot(z.classNames(), z.templates());
                 yield new Classifier() {
                     public List<String> classNames() { return c.classNames(); }
-                    public List<Prediction> predictImages(List<BufferedImage> images, int top) { return c.classifyImages(images, top); }
-                    public List<Prediction> predictBytes(List<byte[]> encoded, int top) { return c.classifyImageBytes(encoded, top); }
+                    public List<Prediction> predictImages(List<BufferedImage> images, int top) {
+                        return classify(images.parallelStream().map(clip::preprocess).toArray(float[][]::new), top);
+                    }
+                    public List<Prediction> predictBytes(List<byte[]> encoded, int top) {
+                        return classify(encoded.parallelStream().map(b -> clip.preprocess(b, "image")).toArray(float[][]::new), top);
+                    }
+                    private List<Prediction> classify(float[][] pixels, int top) {       // preprocessing outside the forward turn
+                        return c.classifyEmbeddings(ExecutorCache.forward(() -> clip.encodePixels(pixels, false)), top);
+                    }
                 };
             }
             case Run r -> {
@@ -66,8 +73,12 @@ public sealed interface ModelSpec extends Serializable {
                         r.weights() == null ? null : Path.of(r.weights()));
                 yield new Classifier() {
                     public List<String> classNames() { return c.classNames(); }
-                    public List<Prediction> predictImages(List<BufferedImage> images, int top) { return c.predictImages(images, top); }
-                    public List<Prediction> predictBytes(List<byte[]> encoded, int top) { return c.predictImageBytes(encoded, top); }
+                    public List<Prediction> predictImages(List<BufferedImage> images, int top) {
+                        return ExecutorCache.forward(() -> c.predictImages(images, top));
+                    }
+                    public List<Prediction> predictBytes(List<byte[]> encoded, int top) {
+                        return ExecutorCache.forward(() -> c.predictImageBytes(encoded, top));
+                    }
                 };
             }
         });
