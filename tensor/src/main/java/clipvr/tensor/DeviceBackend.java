@@ -26,6 +26,12 @@ public interface DeviceBackend extends Backend {
     /** out (contiguous, shape indexShape) = PyTorch gather of x along axis; index is an input (uploaded). */
     void gather(Tensor x, int axis, int[] index, int[] indexShape, Tensor out);
 
+    /**
+     * The adjoint of {@link #gather}: dx (contiguous, x's shape) = Σ of g (contiguous, indexShape) over the index
+     * positions that read each element; summed in index order, so deterministic (no atomics).
+     */
+    void gatherBackward(Tensor g, int axis, int[] index, int[] indexShape, Tensor dx);
+
     /** win[r, index[r]] = g[r] for contiguous win [rows, k] (already zero) and g [rows]: the max-pool backward scatter. */
     void scatterRows(Tensor g, int[] index, int rows, int k, Tensor win);
 }

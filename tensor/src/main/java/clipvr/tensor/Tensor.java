@@ -209,6 +209,7 @@ public final class Tensor {
     /** The single value of a one-element tensor. */
     public double item() {
         if (numel() != 1) throw new IllegalStateException("item() needs one element, shape is " + Shape.str(shape));
+        if (storage instanceof Storage.Buffer) return to(Device.CPU).item();      // an explicit read: one counted download
         return read(offset);
     }
 

@@ -46,7 +46,7 @@ public final class Reduce {
             ps[s.length - 1] = n;
             int[] inv = new int[s.length];
             for (int i = 0; i < s.length; i++) inv[perm[i]] = i;
-            Tensor m = Tensor.of(mask, ps).to(x.dtype()).permute(inv);
+            Tensor m = Tensor.of(mask, ps).to(x.dtype()).to(x.data().device()).permute(inv);   // the one-hot comes from the host
             x.accumulate(m.mul(keep(g, s, new int[]{a}, keepdim)));
         }, x);
     }

@@ -44,7 +44,7 @@ public final class Select {
     public static Var indexSelect(Var x, int axis, int[] index) {
         int a = Shape.axis("indexSelect", axis, x.rank());
         return Var.result(Indexing.indexSelect(x.data(), a, index), "indexSelect", g -> {
-            Tensor full = Tensor.zeros(g.dtype(), x.shape());
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), x.shape());
             for (int i = 0; i < index.length; i++) full.narrow(a, index[i], 1).addInPlace(g.narrow(a, i, 1), 1.0);
             x.accumulate(full);
         }, x);
@@ -62,6 +62,10 @@ public final class Select {
     public static Var gather(Var x, int axis, int[] index, int[] indexShape) {
         int a = Shape.axis("gather", axis, x.rank());
         return Var.result(Indexing.gather(x.data(), a, index, indexShape), "gather", g -> {
+            if (!g.device().isCpu()) {                     // a deterministic scatter-add kernel on the device
+                x.accumulate(Indexing.gatherBackward(g, a, index, indexShape, x.shape()));
+                return;
+            }
             Tensor full = Tensor.zeros(g.dtype(), x.shape());
             Tensor gc = g.contiguous();
             int[] pos = new int[indexShape.length];

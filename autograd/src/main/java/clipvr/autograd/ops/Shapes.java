@@ -1,6 +1,7 @@
 package clipvr.autograd.ops;
 
 import clipvr.autograd.Var;
+import clipvr.tensor.Device;
 import clipvr.tensor.Tensor;
 
 /** View ops: the backward of a view is the inverse view (or, for narrow/expand, its adjoint). */
@@ -22,10 +23,16 @@ public final class Shapes {
         return Var.result(x.data().transpose(a, b), "transpose", g -> x.accumulate(g.transpose(a, b)), x);
     }
 
+    /** The same values on another device; the gradient goes back to x's device (one counted transfer each way). */
+    public static Var to(Var x, Device device) {
+        Device from = x.data().device();
+        return Var.result(x.data().to(device), "to", g -> x.accumulate(g.to(from)), x);
+    }
+
     /** The adjoint of narrow writes g into a zero tensor at [start, start+length). */
     public static Var narrow(Var x, int axis, int start, int length) {
         return Var.result(x.data().narrow(axis, start, length), "narrow", g -> {
-            Tensor full = Tensor.zeros(g.dtype(), x.shape());
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), x.shape());
             full.narrow(axis, start, length).copyFrom(g);
             x.accumulate(full);
         }, x);
@@ -34,7 +41,7 @@ public final class Shapes {
     public static Var select(Var x, int axis, int index) {
         int a = axis < 0 ? axis + x.rank() : axis;
         return Var.result(x.data().select(a, index), "select", g -> {
-            Tensor full = Tensor.zeros(g.dtype(), x.shape());
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), x.shape());
             full.select(a, index).copyFrom(g);
             x.accumulate(full);
         }, x);

@@ -115,6 +115,6 @@ public abstract class Optimizer {
 
     /** The θ-shaped slot {@code name}, created as zeros on first use. */
     protected static Tensor zerosSlot(Map<String, Tensor> slots, String name, Tensor theta) {
-        return slots.computeIfAbsent(name, k -> Tensor.zeros(theta.dtype(), theta.shape()));
+        return slots.computeIfAbsent(name, k -> Tensor.zeros(theta.device(), theta.dtype(), theta.shape()));
     }
 }

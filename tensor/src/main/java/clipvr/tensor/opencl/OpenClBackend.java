@@ -278,6 +278,12 @@ public final class OpenClBackend implements DeviceBackend {
                 index.length, indexShape.length, pack(indexShape), axis, ints(index), buf(x), x.offset(), pack(x.strides()), buf(out));
     }
 
+    @Override public void gatherBackward(Tensor g, int axis, int[] index, int[] indexShape, Tensor dx) {
+        if (dx.numel() == 0) return;
+        cl.launch(k("gather_backward", g.dtype()), items(dx.numel()), null, dx.numel(), dx.rank(), pack(dx.shape()), axis,
+                index.length == 0 ? ints(new int[1]) : ints(index), pack(indexShape), buf(g), g.offset(), buf(dx));
+    }
+
     @Override public void scatterRows(Tensor g, int[] index, int rows, int k, Tensor win) {
         if (rows == 0) return;
         cl.launch(k("scatter_rows", g.dtype()), items(rows), null, rows, k, ints(index), buf(g), g.offset(), buf(win));

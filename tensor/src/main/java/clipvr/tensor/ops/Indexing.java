@@ -127,6 +127,16 @@ public final class Indexing {
         return out;
     }
 
+    /**
+     * The adjoint of {@link #gather} on a device: g [indexShape] scattered back (repeats add) into [xShape].
+     * The CPU path of autograd keeps its own host loop.
+     */
+    public static Tensor gatherBackward(Tensor g, int axis, int[] index, int[] indexShape, int[] xShape) {
+        Tensor dx = Tensor.empty(g.device(), g.dtype(), xShape);
+        Backends.device(g.device()).gatherBackward(g.contiguous(), axis, index, indexShape, dx);
+        return dx;
+    }
+
     /** The k largest (or smallest) values along an axis, sorted, with their indices (ties: lower index first). */
     public record TopK(Tensor values, int[] indices, int[] shape) {}
 
