@@ -82,6 +82,14 @@ public final class MultiheadAttention extends Module implements Layer {
         return z.reshape(b, t, heads, headDim).permute(0, 2, 1, 3);
     }
 
+    private static final java.util.Map<String, Tensor> DEVICE_MASKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@link #causalMask(DType, int)} on {@code device}; off the CPU it is uploaded once per (device, dtype, T) and cached. */
+    public static Tensor causalMask(clipvr.tensor.Device device, DType dtype, int t) {
+        if (device.isCpu()) return causalMask(dtype, t);
+        return DEVICE_MASKS.computeIfAbsent(device + "/" + dtype + "/" + t, k -> causalMask(dtype, t).to(device));
+    }
+
     /** [T, T] additive causal mask: 0 on and below the diagonal, -inf above (position i sees j ≤ i). */
     public static Tensor causalMask(DType dtype, int t) {
         Tensor m = Tensor.zeros(dtype, t, t);
