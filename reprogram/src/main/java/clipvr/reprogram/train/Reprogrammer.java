@@ -231,6 +231,26 @@ public final class Reprogrammer {
         }
     }
 
+    /** The methods whose every piece runs on a device (the others keep host-side state: SMM's mask network and masks, AttrVR's top-k, label mapping). */
+    public static final java.util.Set<Method> ON_DEVICE = java.util.EnumSet.of(Method.ZEROSHOT, Method.VP, Method.AR, Method.DVP_CSE, Method.DVP_CLS);
+
+    /**
+     * Moves the method to {@code device}: the frozen encoder's weights and the trainable parameters (one counted
+     * upload each). Constants (masks, text tables, Ω) are uploaded once on first use ({@link clipvr.tensor.Constants}),
+     * so a training step then moves only its images and labels in and its loss out. Call before building optimisers.
+     */
+    public Reprogrammer to(clipvr.tensor.Device device) {
+        if (device.isCpu()) return this;
+        if (!ON_DEVICE.contains(method) || mappedHead() != null)
+            throw new UnsupportedOperationException(method + (mappedHead() != null ? " with a label mapping" : "")
+                    + " does not run on " + device + " yet; supported there: " + ON_DEVICE + " (without --label-mapping)");
+        if (!(encoder instanceof ClipImageEncoder e))
+            throw new UnsupportedOperationException("only the CLIP image encoder moves to a device, got " + encoder.getClass().getSimpleName());
+        e.model().to(device);
+        for (Var p : namedParameters().values()) p.setData(p.data().to(device));
+        return this;
+    }
+
     /** Train / eval mode (only SMM's batch norm distinguishes them). */
     public void train(boolean on) {
         if (prompt != null) prompt.train(on);
