@@ -17,6 +17,9 @@ public interface DeviceBackend extends Backend {
     /** The values of a contiguous device tensor as a fresh contiguous host tensor (one download). */
     Tensor download(Tensor onDevice);
 
+    /** Blocks until every queued kernel has finished (for timing; transfers already wait). */
+    void finish();
+
     /** Sets every element of the (possibly strided) device view t to v. */
     void fill(Tensor t, double v);
 

@@ -153,6 +153,12 @@ public abstract class Module {
         for (Parameter p : parameters()) p.zeroGrad();
     }
 
+    /** The device of the first parameter (the CPU for a module without parameters). */
+    public final clipvr.tensor.Device device() {
+        List<Parameter> ps = parameters();
+        return ps.isEmpty() ? clipvr.tensor.Device.CPU : ps.getFirst().data().device();
+    }
+
     /** Moves every parameter and buffer of the subtree to {@code device} (one counted transfer each). */
     public final Module to(clipvr.tensor.Device device) {
         walk("", (prefix, m) -> {

@@ -99,7 +99,7 @@ public abstract class Optimizer {
             if (key.equals("lr")) { setLr(t.item()); return; }
             int colon = key.lastIndexOf(':');
             String name = key.substring(0, colon), slot = key.substring(colon + 1);
-            Tensor v = slot.equals("step") ? Tensor.scalar(DType.F64, t.item()) : t.to(params.get(name).dtype()).copy();
+            Tensor v = slot.equals("step") ? Tensor.scalar(DType.F64, t.item()) : t.to(params.get(name).dtype()).to(params.get(name).data().device()).copy();
             state.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(slot, v);
         });
     }

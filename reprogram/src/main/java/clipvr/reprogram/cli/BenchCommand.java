@@ -7,7 +7,6 @@ import clipvr.clip.io.ClipConfig;
 import clipvr.clip.model.Clip;
 import clipvr.clip.model.ClipModels;
 import clipvr.clip.text.ClipTokenizer;
-import clipvr.tensor.Backends;
 import clipvr.tensor.DType;
 import clipvr.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -39,13 +38,18 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--warmup", defaultValue = "2", description = "untimed warm-up runs (default ${DEFAULT-VALUE})") int warmup;
     @Option(names = "--vocab", description = "tokenizer vocabulary for --what text") Path vocab;
 
+    @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+    clipvr.tensor.Device device = clipvr.tensor.Device.CPU;
+
     @Override public Integer call() {
         if (batch <= 0 || reps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --reps must be positive, --warmup >= 0");
-        System.out.println(Backends.describe() + ", " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
+        device = deviceOption.resolve();
+        System.out.println(DeviceOption.describe(device) + ", " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores");
         long t0 = System.nanoTime();
         Clip model = ClipModels.load(weights, DType.F32);
         System.out.printf(Locale.ROOT, "load: %.2f s (%s)%n", (System.nanoTime() - t0) / 1e9, model.config.describe());
         model.freeze();
+        model.to(device);
         resetPeaks();
         switch (what) {
             case "image" -> image(model);
@@ -65,7 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     void trainStep(Clip model) {
         Tensor px = pixels(model);
-        Tensor text = Tensor.randn(DType.F32, new SplittableRandom(2), 10, model.embedDim());
+        Tensor text = Tensor.randn(DType.F32, new SplittableRandom(2), 10, model.embedDim()).to(device);
         int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = i % 10;
         double[] fwd = time(() -> { try (var g = GradMode.noGrad()) { model.encodeImage(Var.constant(px)); } });
@@ -106,15 +110,16 @@ public final class BenchCommand implements Callable<Integer> {
 
     Tensor pixels(Clip model) {
         int r = model.resolution();
-        return Tensor.randn(DType.F32, new SplittableRandom(1), batch, 3, r, r);
+        return Tensor.randn(DType.F32, new SplittableRandom(1), batch, 3, r, r).to(device);
     }
 
     double[] time(Runnable run) {
-        for (int i = 0; i < warmup; i++) run.run();
+        for (int i = 0; i < warmup; i++) { run.run(); DeviceOption.finish(device); }
         double[] s = new double[reps];
         for (int i = 0; i < reps; i++) {
             long t = System.nanoTime();
             run.run();
+            DeviceOption.finish(device);                  // device kernels run asynchronously
             s[i] = (System.nanoTime() - t) / 1e9;
         }
         return s;

@@ -30,7 +30,10 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--test-limit", defaultValue = "500", description = "class-balanced test images (default ${DEFAULT-VALUE})") int testLimit;
     @Option(names = "--out", description = "run directory (default: runs/demo-<method>)") Path out;
 
+    @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
     @Override public Integer call() throws Exception {
+        String dev = deviceOption.resolve().toString();
         Path root = Paths2.root();
         List<String> missing = new ArrayList<>();
         Path w = weights != null ? weights : resolveWeights(root, missing);
@@ -46,12 +49,12 @@ public final class DemoCommand implements Callable<Integer> {
                     + " CLIP's; they only exercise the pipeline.");
         Path run = out != null ? out : root.resolve("runs").resolve("demo-" + method);
         System.err.println("== 1/3 zero-shot CLIP on " + d);
-        int rc = Main.run("zeroshot", "--weights", w.toString(), "--data", d, "--limit", Integer.toString(testLimit));
+        int rc = Main.run("zeroshot", "--weights", w.toString(), "--data", d, "--limit", Integer.toString(testLimit), "--device", dev);
         if (rc != 0) return rc;
         System.err.println("== 2/3 visual reprogramming: " + method + ", " + shots + " shots, " + epochs + " epochs -> " + run);
         List<String> train = new ArrayList<>(List.of("train", "--method", method, "--weights", w.toString(), "--data", d,
                 "--shots", Integer.toString(shots), "--epochs", Integer.toString(epochs), "--batch", "32",
-                "--test-limit", Integer.toString(testLimit), "--out", run.toString()));
+                "--test-limit", Integer.toString(testLimit), "--out", run.toString(), "--device", dev));
         if (Files.isRegularFile(run.resolve("checkpoint.safetensors"))) train.add("--resume");
         rc = Main.run(train.toArray(String[]::new));
         if (rc != 0) return rc;

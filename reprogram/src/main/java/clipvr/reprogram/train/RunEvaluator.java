@@ -72,7 +72,7 @@ public final class RunEvaluator {
                         + " (" + runClasses.subList(0, Math.min(5, runClasses.size())) + " ...)");
         }
         Clip clip = ClipModels.load(w, DType.F32);
-        Reprogrammer model = Reprogrammer.build(config, new ClipImageEncoder(clip), text, ds.numClasses());
+        Reprogrammer model = Reprogrammer.build(config, new ClipImageEncoder(clip), text, ds.numClasses()).to(clipvr.tensor.Device.fromProperty());
         Checkpoint ck = SafetensorsReader.read(ckFile);
         model.load(RunFiles.tensors(ck.tensors()));
         int epoch = Integer.parseInt(ck.metadata().getOrDefault("epoch", "-1"));

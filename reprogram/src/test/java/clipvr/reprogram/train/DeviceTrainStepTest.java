@@ -91,4 +91,32 @@ class DeviceTrainStepTest {
         assertEquals(dev.losses(), again.losses(), "same device run twice: losses");
         for (int p = 0; p < dev.params().size(); p++) assertArrayEquals(dev.params().get(p), again.params().get(p), "same device run twice: parameter " + p);
     }
+
+    /** The whole trainer on the device (-Dclipvr.device): DVP-cse with PRM, evaluation and checkpoints, as on the CPU. */
+    @org.junit.jupiter.api.Test
+    void trainerRunOnDeviceMatchesCpu(@TempDir Path dir) {
+        String why = OpenClDevice.unavailableReason();
+        assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
+        assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
+        Path data = TinyRun.dataset(dir, 2, 2), desc = TinyRun.descriptions(dir, 2);
+        RunResults cpu = Trainer.run(TinyRun.settings(data, desc, Method.DVP_CSE, 2), dir.resolve("cpu"), Trainer.Options.quiet());
+        RunResults dev;
+        System.setProperty("clipvr.device", DEV.toString());
+        try {
+            dev = Trainer.run(TinyRun.settings(data, desc, Method.DVP_CSE, 2), dir.resolve("dev"), Trainer.Options.quiet());
+        } finally {
+            System.clearProperty("clipvr.device");
+        }
+        assertEquals(cpu.epochs.size(), dev.epochs.size());
+        for (int i = 0; i < cpu.epochs.size(); i++) {
+            var a = cpu.epochs.get(i);
+            var b = dev.epochs.get(i);
+            if (a.trainLoss() != null) assertEquals(a.trainLoss(), b.trainLoss(), 1e-3 * Math.max(1, Math.abs(a.trainLoss())), "train loss, epoch record " + i);
+            assertEquals(a.testAccuracy(), b.testAccuracy(), "test accuracy, epoch record " + i);
+        }
+        var ck = clipvr.clip.io.SafetensorsReader.read(dir.resolve("dev").resolve(RunFiles.CHECKPOINT));
+        var ckCpu = clipvr.clip.io.SafetensorsReader.read(dir.resolve("cpu").resolve(RunFiles.CHECKPOINT));
+        float[] p = ck.tensor("prompts.0.program").toFloatArray(), q = ckCpu.tensor("prompts.0.program").toFloatArray();
+        for (int j = 0; j < p.length; j++) assertEquals(q[j], p[j], 1e-3 * Math.max(1, Math.abs(q[j])), "checkpoint prompts.0.program[" + j + "]");
+    }
 }
