@@ -253,9 +253,7 @@ public final class Tensor {
         Device from = device();
         if (device.equals(from)) return this;
         if (from.isCpu()) {
-            Tensor c = contiguous();
-            if (c.offset != 0 || c.storage.length() != c.numel()) c = c.copy();
-            return new Tensor(Backends.device(device).upload(c), 0, shape.clone(), Shape.contiguousStrides(shape));
+            return new Tensor(Backends.device(device).upload(contiguous()), 0, shape.clone(), Shape.contiguousStrides(shape));
         }
         Tensor host = Backends.device(from).download(contiguous());
         return device.isCpu() ? host : host.to(device);

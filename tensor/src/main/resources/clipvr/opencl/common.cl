@@ -12,3 +12,14 @@ inline int strided_offset(int i, int rank, const int* shape, const int* st) {
     }
     return off;
 }
+
+/* strided_offset with the shape and strides still packed in int8s: ranks 1 and 2 (the common cases after the
+ * host merges contiguous axes) need no private arrays */
+inline int voff(int i, int rank, int8 shape, int8 st) {
+    if (rank == 1) return i * st.s0;
+    if (rank == 2) return (i / shape.s1) * st.s0 + (i % shape.s1) * st.s1;
+    int s[MAXR], t[MAXR];
+    vstore8(shape, 0, s);
+    vstore8(st, 0, t);
+    return strided_offset(i, rank, s, t);
+}

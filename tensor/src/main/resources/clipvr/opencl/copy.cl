@@ -2,7 +2,5 @@
 __kernel void COPY(int n, int rank, int8 shape8, __global D* out, int outoff, int8 outst8, __global const S* x, int xoff, int8 xst8) {
     int i = get_global_id(0);
     if (i >= n) return;
-    int shape[MAXR], outst[MAXR], xst[MAXR];
-    vstore8(shape8, 0, shape); vstore8(outst8, 0, outst); vstore8(xst8, 0, xst);
-    out[outoff + strided_offset(i, rank, shape, outst)] = (D) x[xoff + strided_offset(i, rank, shape, xst)];
+    out[outoff + voff(i, rank, shape8, outst8)] = (D) x[xoff + voff(i, rank, shape8, xst8)];
 }

@@ -4,8 +4,7 @@
  * An input operand is (buffer, offset, strides, host, value): host != 0 means a broadcast host scalar
  * passed by value (no transfer), and the buffer is then only a placeholder. */
 #define OPERAND(x) __global const T* x, int x##off, int8 x##st8, int x##host, T x##val
-#define UNPACK(x) int x##st[MAXR]; vstore8(x##st8, 0, x##st)
-#define READ(x, i) (x##host ? x##val : x[x##off + strided_offset(i, rank, shape, x##st)])
+#define READ(x, i) (x##host ? x##val : x[x##off + voff(i, rank, shape8, x##st8)])
 
 inline T F(sigmoid)(T x) {
     if (x >= 0) return (T)1 / ((T)1 + exp(-x));
@@ -57,44 +56,34 @@ inline T F(binary_apply)(int op, T a, T b) {
 __kernel void F(unary)(int op, int n, int rank, int8 shape8, __global T* out, int outoff, int8 outst8, OPERAND(x)) {
     int i = get_global_id(0);
     if (i >= n) return;
-    int shape[MAXR]; vstore8(shape8, 0, shape);
-    UNPACK(out); UNPACK(x);
-    out[outoff + strided_offset(i, rank, shape, outst)] = F(unary_apply)(op, READ(x, i));
+    out[outoff + voff(i, rank, shape8, outst8)] = F(unary_apply)(op, READ(x, i));
 }
 
 /* out = op(a, b); out may alias a (in-place updates) since each element is read and written by one item */
 __kernel void F(binary)(int op, int n, int rank, int8 shape8, __global T* out, int outoff, int8 outst8, OPERAND(a), OPERAND(b)) {
     int i = get_global_id(0);
     if (i >= n) return;
-    int shape[MAXR]; vstore8(shape8, 0, shape);
-    UNPACK(out); UNPACK(a); UNPACK(b);
-    out[outoff + strided_offset(i, rank, shape, outst)] = F(binary_apply)(op, READ(a, i), READ(b, i));
+    out[outoff + voff(i, rank, shape8, outst8)] = F(binary_apply)(op, READ(a, i), READ(b, i));
 }
 
 /* out = c != 0 ? a : b */
 __kernel void F(where)(int n, int rank, int8 shape8, __global T* out, int outoff, int8 outst8, OPERAND(c), OPERAND(a), OPERAND(b)) {
     int i = get_global_id(0);
     if (i >= n) return;
-    int shape[MAXR]; vstore8(shape8, 0, shape);
-    UNPACK(out); UNPACK(c); UNPACK(a); UNPACK(b);
-    out[outoff + strided_offset(i, rank, shape, outst)] = READ(c, i) != 0 ? READ(a, i) : READ(b, i);
+    out[outoff + voff(i, rank, shape8, outst8)] = READ(c, i) != 0 ? READ(a, i) : READ(b, i);
 }
 
 /* out = min(max(x, lo), hi), NaN stays NaN */
 __kernel void F(clamp)(int n, int rank, int8 shape8, __global T* out, int outoff, int8 outst8, OPERAND(x), T lo, T hi) {
     int i = get_global_id(0);
     if (i >= n) return;
-    int shape[MAXR]; vstore8(shape8, 0, shape);
-    UNPACK(out); UNPACK(x);
     T v = READ(x, i);
-    out[outoff + strided_offset(i, rank, shape, outst)] = isnan(v) ? v : fmin(fmax(v, lo), hi);
+    out[outoff + voff(i, rank, shape8, outst8)] = isnan(v) ? v : fmin(fmax(v, lo), hi);
 }
 
 /* every element of the view out = v */
 __kernel void F(fill)(int n, int rank, int8 shape8, __global T* out, int outoff, int8 outst8, T v) {
     int i = get_global_id(0);
     if (i >= n) return;
-    int shape[MAXR]; vstore8(shape8, 0, shape);
-    UNPACK(out);
-    out[outoff + strided_offset(i, rank, shape, outst)] = v;
+    out[outoff + voff(i, rank, shape8, outst8)] = v;
 }

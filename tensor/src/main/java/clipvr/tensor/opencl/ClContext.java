@@ -80,7 +80,15 @@ final class ClContext {
         }
     }
 
+    private static final long GC_BYTES = Long.getLong("clipvr.opencl.gcBytes", 1L << 30);
+    private static final java.util.concurrent.atomic.AtomicLong SINCE_GC = new java.util.concurrent.atomic.AtomicLong();
+
+    /** A new buffer; asks for a GC (whose cleaners free unreachable buffers) when much device memory is held and more is coming. */
     ClBuffer allocate(long bytes) {
+        if (SINCE_GC.addAndGet(bytes) > GC_BYTES / 2 && ClBuffer.LIVE.get() + bytes > GC_BYTES) {
+            SINCE_GC.set(0);
+            System.gc();
+        }
         MemorySegment mem = Cl.create("clCreateBuffer", Cl.createBuffer, context, Cl.MEM_READ_WRITE, Math.max(bytes, 8), MemorySegment.NULL);
         return new ClBuffer(mem, bytes);
     }

@@ -114,19 +114,58 @@ public final class OpenClBackend implements DeviceBackend {
         return true;
     }
 
-    /** Appends an OPERAND(x) argument group (buffer, offset, strides, host, value) of dtype {@code dtype}. */
-    private void operand(List<Object> args, Tensor t, Tensor placeholder, DType dtype) {
-        if (hostScalar(t)) {
-            args.addAll(List.of(buf(placeholder), 0, new int[8], 1, scalar(dtype, t.getFlat(0))));
-        } else {
-            if (t.dtype() != dtype) throw new IllegalArgumentException("dtype mismatch: " + t.dtype() + " operand in a " + dtype + " kernel");
-            args.addAll(List.of(buf(t), t.offset(), pack(t.strides()), 0, scalar(dtype, 0)));
+    /**
+     * The iteration space of an elementwise kernel: out's shape with size-1 axes dropped and neighbouring axes
+     * merged where every operand steps through them contiguously (a contiguous tensor is one axis, a bias over
+     * [N, D] two), so a work-item does fewer divisions to find its elements. strides[0] is out's.
+     */
+    private record Layout(int[] shape, int[][] strides) {
+        static Layout of(Tensor out, Tensor... ins) {
+            int[] s = out.shape();
+            int k = ins.length + 1;
+            int[][] st = new int[k][];
+            st[0] = out.strides();
+            for (int i = 0; i < ins.length; i++) st[i + 1] = hostScalar(ins[i]) ? new int[s.length] : ins[i].strides();
+            int[] ns = new int[s.length];                       // groups, innermost first
+            int[][] nst = new int[k][s.length];
+            int r = 0;
+            for (int d = s.length - 1; d >= 0; d--) {
+                if (s[d] == 1) continue;
+                boolean merge = r > 0;
+                for (int j = 0; merge && j < k; j++) if (st[j][d] != nst[j][r - 1] * ns[r - 1]) merge = false;
+                if (merge) ns[r - 1] *= s[d];
+                else {
+                    ns[r] = s[d];
+                    for (int j = 0; j < k; j++) nst[j][r] = st[j][d];
+                    r++;
+                }
+            }
+            if (r == 0) return new Layout(new int[]{1}, new int[k][1]);
+            int[] shape = new int[r];
+            int[][] strides = new int[k][r];
+            for (int a = 0; a < r; a++) {
+                shape[a] = ns[r - 1 - a];
+                for (int j = 0; j < k; j++) strides[j][a] = nst[j][r - 1 - a];
+            }
+            if (r > 8) throw new IllegalArgumentException("OpenCL kernels support rank <= 8 after merging axes, got " + r);
+            return new Layout(shape, strides);
         }
     }
 
     /** Head arguments (n, rank, shape, out, outoff, outst) of the elementwise kernels. */
-    private List<Object> head(Tensor out) {
-        return new ArrayList<>(List.of(out.numel(), out.rank(), pack(out.shape()), buf(out), out.offset(), pack(out.strides())));
+    private List<Object> head(Tensor out, Layout l) {
+        return new ArrayList<>(List.of(out.numel(), l.shape().length, pack(l.shape()), buf(out), out.offset(), pack(l.strides()[0])));
+    }
+
+    /** Appends the OPERAND(x) argument group (buffer, offset, strides, host, value) of input {@code i} (1-based in the layout). */
+    private void operand(List<Object> args, Tensor t, Tensor out, Layout l, int i) {
+        DType dtype = out.dtype();
+        if (hostScalar(t)) {
+            args.addAll(List.of(buf(out), 0, new int[8], 1, scalar(dtype, t.getFlat(0))));
+        } else {
+            if (t.dtype() != dtype) throw new IllegalArgumentException("dtype mismatch: " + t.dtype() + " operand in a " + dtype + " kernel");
+            args.addAll(List.of(buf(t), t.offset(), pack(l.strides()[i]), 0, scalar(dtype, 0)));
+        }
     }
 
     private static long[] items(int n) { return new long[]{(n + 63L) / 64 * 64}; }
@@ -135,7 +174,7 @@ public final class OpenClBackend implements DeviceBackend {
 
     @Override public void fill(Tensor t, double v) {
         if (t.numel() == 0) return;
-        List<Object> args = head(t);
+        List<Object> args = head(t, Layout.of(t));
         args.add(scalar(t.dtype(), v));
         cl.launch(k("fill", t.dtype()), items(t.numel()), null, args.toArray());
     }
@@ -146,42 +185,47 @@ public final class OpenClBackend implements DeviceBackend {
         String name = "copy_" + (src.dtype() == DType.F32 ? "f" : "d") + (dst.dtype() == DType.F32 ? "f" : "d");
         if ((src.dtype() == DType.F64 || dst.dtype() == DType.F64) && !cl.device.fp64())
             throw new UnsupportedOperationException(device + " has no float64 support");
-        List<Object> args = head(dst);
-        args.addAll(List.of(buf(src), src.offset(), pack(src.strides())));
+        Layout l = Layout.of(dst, src);
+        List<Object> args = head(dst, l);
+        args.addAll(List.of(buf(src), src.offset(), pack(l.strides()[1])));
         cl.launch(name, items(dst.numel()), null, args.toArray());
     }
 
     @Override public void unary(UnaryOp op, Tensor x, Tensor out) {
         if (out.numel() == 0) return;
-        List<Object> args = head(out);
+        Layout l = Layout.of(out, x);
+        List<Object> args = head(out, l);
         args.addFirst(op.ordinal());
-        operand(args, x, out, out.dtype());
+        operand(args, x, out, l, 1);
         cl.launch(k("unary", out.dtype()), items(out.numel()), null, args.toArray());
     }
 
     @Override public void binary(BinaryOp op, Tensor a, Tensor b, Tensor out) {
         if (out.numel() == 0) return;
-        List<Object> args = head(out);
+        Layout l = Layout.of(out, a, b);
+        List<Object> args = head(out, l);
         args.addFirst(op.ordinal());
-        operand(args, a, out, out.dtype());
-        operand(args, b, out, out.dtype());
+        operand(args, a, out, l, 1);
+        operand(args, b, out, l, 2);
         cl.launch(k("binary", out.dtype()), items(out.numel()), null, args.toArray());
     }
 
     @Override public void where(Tensor cond, Tensor a, Tensor b, Tensor out) {
         if (out.numel() == 0) return;
         Tensor c = hostScalar(cond) || cond.dtype() == out.dtype() ? cond : cond.to(out.dtype());   // converted on the device
-        List<Object> args = head(out);
-        operand(args, c, out, out.dtype());
-        operand(args, a, out, out.dtype());
-        operand(args, b, out, out.dtype());
+        Layout l = Layout.of(out, c, a, b);
+        List<Object> args = head(out, l);
+        operand(args, c, out, l, 1);
+        operand(args, a, out, l, 2);
+        operand(args, b, out, l, 3);
         cl.launch(k("where", out.dtype()), items(out.numel()), null, args.toArray());
     }
 
     @Override public void clamp(Tensor x, double lo, double hi, Tensor out) {
         if (out.numel() == 0) return;
-        List<Object> args = head(out);
-        operand(args, x, out, out.dtype());
+        Layout l = Layout.of(out, x);
+        List<Object> args = head(out, l);
+        operand(args, x, out, l, 1);
         args.add(scalar(out.dtype(), lo));
         args.add(scalar(out.dtype(), hi));
         cl.launch(k("clamp", out.dtype()), items(out.numel()), null, args.toArray());
