@@ -4,6 +4,8 @@ import clipvr.clip.hub.OpenAiCheckpoints;
 import clipvr.clip.io.CheckpointReader;
 import clipvr.reprogram.data.Cifar10Binary;
 import clipvr.reprogram.data.Datasets;
+import clipvr.reprogram.train.RunFiles;
+import clipvr.reprogram.train.RunResults;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -11,33 +13,44 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
 /**
- * {@code clipvr demo [--weights PATH] [--data DIR]}: zero-shot CLIP, then one reprogramming method with
- * short settings, then the HTML report. Without arguments it uses OpenAI's ViT-B/32 and CIFAR-10 (found
- * locally, else downloaded and verified); offline and without them it stops at once and says which files
- * to provide and where.
+ * {@code clipvr demo}: the main job. By default it runs offline on a fresh clone: clipvr-mini (the project's own small
+ * CLIP, {@code weights/clipvr-mini.safetensors}) on the committed Fashion-MNIST subset ({@code demo/fashion-mnist}, 16
+ * training images per class and 1,000 test images): zero-shot, AR and DVP-cse, the gain of each over zero-shot, and
+ * the HTML reports. {@code --model ViT-B/32} is the same job with OpenAI's weights on CIFAR-10 (downloaded when online;
+ * offline and without the files it stops at once and says which files to put where).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Zero-shot CLIP, a short visual-reprogramming run (AR), and the HTML report.")
+        description = {"The main job: zero-shot CLIP, short visual-reprogramming runs (AR, DVP-cse), the gain over zero-shot",
+                "and the HTML reports. Default: offline, clipvr-mini on the bundled Fashion-MNIST subset (a few minutes on 2 cores)."})
 public final class DemoCommand implements Callable<Integer> {
-    @Option(names = "--weights", description = "CLIP checkpoint (default: weights/ViT-B-32.pt, downloaded if missing)") Path weights;
-    @Option(names = "--data", description = "dataset (default: CIFAR-10 from the data folder or ../shared, else downloaded)") String data;
-    @Option(names = "--method", defaultValue = "ar", description = "reprogramming method (default ${DEFAULT-VALUE})") String method;
-    @Option(names = "--shots", defaultValue = "8", description = "training images per class (default ${DEFAULT-VALUE})") int shots;
-    @Option(names = "--epochs", defaultValue = "3", description = "epochs (default ${DEFAULT-VALUE}; the papers use 200)") int epochs;
-    @Option(names = "--test-limit", defaultValue = "500", description = "class-balanced test images (default ${DEFAULT-VALUE})") int testLimit;
-    @Option(names = "--out", description = "run directory (default: runs/demo-<method>)") Path out;
+    static final String MINI = "clipvr-mini";
+
+    @Option(names = "--model", defaultValue = MINI, description = "clipvr-mini (offline, bundled) or ViT-B/32 (OpenAI's weights, CIFAR-10) (default ${DEFAULT-VALUE})") String model;
+    @Option(names = "--weights", description = "CLIP checkpoint (default: weights/clipvr-mini.safetensors, or weights/ViT-B-32.pt downloaded if missing)") Path weights;
+    @Option(names = "--data", description = "dataset (default: the bundled Fashion-MNIST subset demo/fashion-mnist; ViT-B/32: CIFAR-10)") String data;
+    @Option(names = "--methods", split = ",", description = "reprogramming methods after zero-shot (default ar,dvp-cse)") List<String> methods;
+    @Option(names = "--shots", description = "training images per class (default 16; ViT-B/32: 8)") Integer shots;
+    @Option(names = "--epochs", description = "epochs per method (default 30; ViT-B/32: 3; the papers use 200)") Integer epochs;
+    @Option(names = "--test-limit", description = "class-balanced test images (default 1000; ViT-B/32: 500)") Integer testLimit;
+    @Option(names = "--out", description = "directory of the runs (default runs/demo)") Path out;
+
+    record Outcome(String method, double top1) {}
 
     @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
 
     @Override public Integer call() throws Exception {
         String dev = deviceOption.resolve().toString();
         Path root = Paths2.root();
+        boolean mini = model.equals(MINI);
+        if (!mini && !model.equals("ViT-B/32"))
+            throw new IllegalArgumentException("--model must be clipvr-mini or ViT-B/32, got '" + model + "'");
         List<String> missing = new ArrayList<>();
-        Path w = weights != null ? weights : resolveWeights(root, missing);
-        String d = data != null ? data : resolveData(root, missing);
+        Path w = weights != null ? weights : mini ? resolveMini(root, missing) : resolveWeights(root, missing);
+        String d = data != null ? data : mini ? resolveSubset(root, missing) : resolveData(root, missing);
         if (!missing.isEmpty()) {
             System.err.println("clipvr demo: cannot start; provide these files first:\n");
             missing.forEach(m -> System.err.println("  - " + m + "\n"));
@@ -47,21 +60,57 @@ public final class DemoCommand implements Callable<Integer> {
         if (isRandomInit(w))
             System.err.println("WARNING: " + w + " holds randomly initialised weights (clipvr init): the accuracies below are NOT"
                     + " CLIP's; they only exercise the pipeline.");
-        Path run = out != null ? out : root.resolve("runs").resolve("demo-" + method);
-        System.err.println("== 1/3 zero-shot CLIP on " + d);
-        int rc = Main.run("zeroshot", "--weights", w.toString(), "--data", d, "--limit", Integer.toString(testLimit), "--device", dev);
-        if (rc != 0) return rc;
-        System.err.println("== 2/3 visual reprogramming: " + method + ", " + shots + " shots, " + epochs + " epochs -> " + run);
-        List<String> train = new ArrayList<>(List.of("train", "--method", method, "--weights", w.toString(), "--data", d,
-                "--shots", Integer.toString(shots), "--epochs", Integer.toString(epochs), "--batch", "32",
-                "--test-limit", Integer.toString(testLimit), "--out", run.toString(), "--device", dev));
-        if (Files.isRegularFile(run.resolve("checkpoint.safetensors"))) train.add("--resume");
-        rc = Main.run(train.toArray(String[]::new));
-        if (rc != 0) return rc;
-        System.err.println("== 3/3 report");
-        rc = Main.run("report", "--run", run.toString(), "--data", d);
-        if (rc == 0) System.err.println("done: open " + run.resolve("report.html"));
-        return rc;
+        List<String> ms = methods != null ? methods : List.of("ar", "dvp-cse");
+        int sh = shots != null ? shots : mini ? 16 : 8, ep = epochs != null ? epochs : mini ? 30 : 3;
+        int tl = testLimit != null ? testLimit : mini ? 1000 : 500;
+        Path dir = out != null ? out : root.resolve("runs").resolve("demo");
+        String what = mini ? "clipvr-mini (clipvr's own small CLIP, weights/clipvr-mini.md; not OpenAI CLIP)" : w.toString();
+        List<Outcome> outcomes = new ArrayList<>();
+        List<String> steps = new ArrayList<>(List.of("zeroshot"));
+        steps.addAll(ms);
+        for (int i = 0; i < steps.size(); i++) {
+            String m = steps.get(i);
+            Path run = dir.resolve(m);
+            System.err.printf("== %d/%d %s on %s with %s -> %s%n", i + 1, steps.size() + 1, m, d, what, run);
+            List<String> train = new ArrayList<>(List.of("train", "--method", m, "--weights", w.toString(), "--data", d,
+                    "--test-limit", Integer.toString(tl), "--out", run.toString(), "--device", dev));
+            if (!m.equals("zeroshot"))
+                train.addAll(List.of("--shots", Integer.toString(sh), "--epochs", Integer.toString(ep), "--batch", "32",
+                        "--eval-every", Integer.toString(Math.max(1, ep / 3))));
+            if (Files.isRegularFile(run.resolve(RunFiles.CHECKPOINT))) train.add("--resume");
+            int rc = Main.run(train.toArray(String[]::new));
+            if (rc != 0) return rc;
+            RunResults r = RunFiles.readJson(run.resolve(RunFiles.RESULTS), RunResults.class);
+            outcomes.add(new Outcome(m, r.last.top1()));
+        }
+        System.err.printf("== %d/%d reports%n", steps.size() + 1, steps.size() + 1);
+        for (String m : ms) {
+            int rc = Main.run("report", "--run", dir.resolve(m).toString(), "--data", d);
+            if (rc != 0) return rc;
+        }
+        double zs = outcomes.getFirst().top1();
+        System.out.printf(Locale.ROOT, "%nclipvr demo: %s, %s, %d test images (accuracy after the last epoch)%n", what, d, tl);
+        for (Outcome o : outcomes)
+            System.out.printf(Locale.ROOT, "  %-9s %6.2f %%%s%n", o.method(), 100 * o.top1(),
+                    o.method().equals("zeroshot") ? "" : String.format(Locale.ROOT, "   %+.2f points over zero-shot", 100 * (o.top1() - zs)));
+        for (String m : ms) System.out.println("  report: " + dir.resolve(m).resolve("report.html"));
+        return 0;
+    }
+
+    /** weights/clipvr-mini.safetensors of this checkout. */
+    static Path resolveMini(Path root, List<String> missing) {
+        Path p = root.resolve("weights").resolve("clipvr-mini.safetensors");
+        if (!Files.isRegularFile(p)) missing.add("clipvr-mini: " + p + " is missing; it is committed in the repository (git checkout -- weights/clipvr-mini.safetensors),"
+                + " or rebuild it with the command in weights/clipvr-mini.md");
+        return p;
+    }
+
+    /** The committed Fashion-MNIST subset, demo/fashion-mnist (demo/README.md). */
+    static String resolveSubset(Path root, List<String> missing) {
+        Path p = root.resolve("demo").resolve("fashion-mnist");
+        if (!Files.isRegularFile(p.resolve("t10k-images-idx3-ubyte.gz"))) missing.add("the demo's Fashion-MNIST subset: " + p
+                + " is missing; it is committed in the repository (git checkout -- demo), or rebuild it with demo/make_subset.py");
+        return "fashion-mnist:" + p;
     }
 
     static Path resolveWeights(Path root, List<String> missing) {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Command;
         description = "CLIP and visual reprogramming for CLIP on a plain JVM.",
         subcommands = {TokenizeCommand.class, EncodeCommand.class, InitCommand.class, ConvertCommand.class,
                 ZeroshotCommand.class, BenchCommand.class, DownloadCommand.class, TrainCommand.class,
-                EvaluateCommand.class, ReportCommand.class, ValidateDescriptionsCommand.class, DemoCommand.class})
+                EvaluateCommand.class, ReportCommand.class, ValidateDescriptionsCommand.class, DemoCommand.class,
+                PretrainCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

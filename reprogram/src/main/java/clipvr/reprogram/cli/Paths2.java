@@ -16,7 +16,7 @@ final class Paths2 {
 
     /**
      * The vocabulary: the explicit flag, else a vocab beside the weights ({@code bpe_simple_vocab_16e6.txt.gz},
-     * or HF {@code vocab.json} + {@code merges.txt}), else ../shared/clip, else a clear error.
+     * or HF {@code vocab.json} + {@code merges.txt}), else ../shared/clip, else the copy committed in weights/, else a clear error.
      */
     static Path vocab(Path explicit, Path weights) {
         if (explicit != null) {
@@ -32,6 +32,8 @@ final class Paths2 {
         }
         Path shared = shared().resolve("clip/bpe_simple_vocab_16e6.txt.gz");
         if (Files.exists(shared)) return shared;
+        Path bundled = root().resolve("weights/bpe_simple_vocab_16e6.txt.gz");   // committed with clipvr-mini (MIT, OpenAI)
+        if (Files.exists(bundled)) return bundled;
         throw new IllegalArgumentException("no vocabulary found: pass --vocab PATH (OpenAI's bpe_simple_vocab_16e6.txt.gz or a Hugging Face vocab.json"
                 + " with merges.txt beside it), or put one beside the weights");
     }

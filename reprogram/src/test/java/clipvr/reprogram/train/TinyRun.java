@@ -11,17 +11,17 @@ import java.util.List;
 import java.util.SplittableRandom;
 
 /** A tiny on-disk world for trainer tests: 3 colour classes, descriptions, the shared tiny CLIP fixture. */
-final class TinyRun {
+public final class TinyRun {
     private TinyRun() {}
 
-    static final List<String> CLASSES = List.of("red_thing", "green_thing", "blue_thing");
+    public static final List<String> CLASSES = List.of("red_thing", "green_thing", "blue_thing");
 
-    static Path shared() { return Path.of(System.getProperty("clipvr.shared", "../shared")).toAbsolutePath().normalize(); }
-    static Path weights() { return shared().resolve("fixtures/tiny-vit/openai.safetensors"); }
-    static Path vocab() { return shared().resolve("clip/bpe_simple_vocab_16e6.txt.gz"); }
+    public static Path shared() { return Path.of(System.getProperty("clipvr.shared", "../shared")).toAbsolutePath().normalize(); }
+    public static Path weights() { return shared().resolve("fixtures/tiny-vit/openai.safetensors"); }
+    public static Path vocab() { return shared().resolve("clip/bpe_simple_vocab_16e6.txt.gz"); }
 
     /** root/tinyds/{train,test}/<class>/*.png, 12×10 px images with class-dependent colours plus noise. */
-    static Path dataset(Path root, int train, int test) {
+    public static Path dataset(Path root, int train, int test) {
         Path ds = root.resolve("tinyds");
         SplittableRandom rng = new SplittableRandom(7);
         int[][] base = {{200, 40, 40}, {40, 190, 60}, {50, 60, 210}};

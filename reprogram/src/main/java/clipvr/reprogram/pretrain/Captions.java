@@ -1,0 +1,77 @@
+package clipvr.reprogram.pretrain;
+
+import clipvr.clip.text.ClipTokenizer;
+import clipvr.clip.zeroshot.Templates;
+import clipvr.reprogram.data.DescriptionFile;
+import clipvr.reprogram.train.DescriptionSources;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Captions for labelled images: for every global class, its dataset's zero-shot templates filled with the class name
+ * ({@code ../shared/reference/clip-prompts.md}) and the project's own description sentences of the class (bundled
+ * {@code <dataset>_{des,dist,cse_1,cse_2,cse_3}.json}, where they exist), all tokenized once.
+ *
+ * <p>{@link #draw}: a description sentence of the class (if it has any) or a filled template, chosen uniformly; the
+ * generator is the caller's, so a caption depends only on (seed, epoch, image). Whether a batch is a description batch
+ * is decided per batch (see {@link Pretrainer}): templates are ~15 tokens, descriptions ~35, and the text tower computes
+ * every position up to the batch's longest caption, so mixing both in every batch would cost the length of the longest.
+ */
+public final class Captions {
+    /** The description kinds pooled as caption sentences. */
+    public static final List<String> DESCRIPTION_KINDS = List.of("des", "dist", "cse_1", "cse_2", "cse_3");
+
+    private final List<List<String>> templateTexts = new ArrayList<>(), descriptionTexts = new ArrayList<>();
+    private final List<int[][]> templateTokens = new ArrayList<>(), descriptionTokens = new ArrayList<>();
+
+    public Captions(ImageCorpus corpus, ClipTokenizer tok) {
+        for (int d = 0; d < corpus.datasets().size(); d++) {
+            String key = DescriptionSources.datasetKey(corpus.datasets().get(d));
+            List<String> templates = templatesFor(key);
+            List<DescriptionFile> files = new ArrayList<>();
+            for (String kind : DESCRIPTION_KINDS) {
+                String res = DescriptionFile.RESOURCE_DIR + key + "_" + kind + ".json";
+                if (DescriptionFile.class.getResource(res) != null) files.add(DescriptionFile.resource(res));
+            }
+            for (String cls : corpus.classNames().get(d)) {
+                List<String> t = templates.stream().map(tpl -> Templates.fill(tpl, cls)).toList();
+                List<String> s = new ArrayList<>();
+                for (DescriptionFile f : files) if (f.classNames().contains(cls)) s.addAll(f.usable(cls));
+                templateTexts.add(t);
+                descriptionTexts.add(List.copyOf(s));
+                templateTokens.add(tok.tokenizeAll(t, ClipTokenizer.CONTEXT_LENGTH, true));
+                descriptionTokens.add(tok.tokenizeAll(s, ClipTokenizer.CONTEXT_LENGTH, true));
+            }
+        }
+    }
+
+    /** CLIP's zero-shot templates of a dataset key (cifar10, gtsrb, mnist), else "a photo of a {}.". */
+    public static List<String> templatesFor(String datasetKey) {
+        return switch (datasetKey) {
+            case "cifar10" -> Templates.CIFAR;
+            case "gtsrb" -> Templates.GTSRB;
+            case "mnist" -> Templates.MNIST;
+            default -> Templates.SIMPLE;
+        };
+    }
+
+    public int numClasses() { return templateTokens.size(); }
+
+    /** Template and description captions of global class {@code c} (for the model card and tests). */
+    public List<String> templates(int c) { return templateTexts.get(c); }
+    public List<String> descriptions(int c) { return descriptionTexts.get(c); }
+
+    /** A caption of class {@code c} as 77 token ids (shared array: do not modify): a description if asked and available. */
+    public int[] draw(int c, boolean description, SplittableRandom rng) {
+        int[][] pool = description && descriptionTokens.get(c).length > 0 ? descriptionTokens.get(c) : templateTokens.get(c);
+        return pool[rng.nextInt(pool.length)];
+    }
+
+    /** The text {@link #draw} returns for the same arguments and generator state (for tests and inspection). */
+    public String drawText(int c, boolean description, SplittableRandom rng) {
+        List<String> pool = description && !descriptionTexts.get(c).isEmpty() ? descriptionTexts.get(c) : templateTexts.get(c);
+        return pool.get(rng.nextInt(pool.size()));
+    }
+}
