@@ -23,26 +23,69 @@ public final class Var {
     @FunctionalInterface
     public interface Backward { void apply(Tensor gradOut); }
 
-    private Tensor data;
-    private Tensor grad;
-    private final boolean requiresGrad;
-    private final Var[] parents;
-    private final Backward backward;
-    private final String op;
+    /**
+     * The graph side of a Var: its gradient, its parents and its backward closure, but not its value.
+     *
+     * <p>Parents are linked node to node, so the graph does not keep the values of intermediate
+     * results alive: a value stays in memory only while the caller holds its Var or a backward closure
+     * captured the tensor because it needs it (as PyTorch's saved tensors). An op's closure should
+     * therefore capture its inputs' {@link #node()}s and only the tensors its backward reads.
+     * Once a node has pushed its gradient back, {@link #backward()} drops its closure, releasing what
+     * the closure held: a graph is back-propagated once (build a fresh graph for another pass).
+     */
+    public static final class Node {
+        private Tensor grad;
+        private final boolean requiresGrad, leaf;
+        private Node[] parents;
+        private Backward backward;
+        private final String op;
+        private final int[] shape;
+        private DType dtype;
 
-    private Var(Tensor data, boolean requiresGrad, Var[] parents, Backward backward, String op) {
+        private Node(boolean requiresGrad, Node[] parents, Backward backward, String op, int[] shape, DType dtype) {
+            this.requiresGrad = requiresGrad;
+            this.leaf = backward == null;
+            this.parents = parents;
+            this.backward = backward;
+            this.op = op;
+            this.shape = shape;
+            this.dtype = dtype;
+        }
+
+        public boolean requiresGrad() { return requiresGrad; }
+
+        /** Adds {@code g} to this node's gradient (summing broadcast axes away); never modifies {@code g}. */
+        public void accumulate(Tensor g) {
+            if (!requiresGrad) return;
+            Tensor s = g.sumTo(shape);
+            if (s.dtype() != dtype)
+                throw new IllegalStateException("gradient dtype " + s.dtype() + " for " + dtype + " value of op " + op);
+            // a leaf keeps its own contiguous copy: s may be a broadcast view of g or shared with other inputs
+            if (grad == null) grad = leaf ? s.copy() : s;
+            else grad = grad.add(s);
+        }
+    }
+
+    private static final Node[] NO_PARENTS = new Node[0];
+
+    private Tensor data;
+    private final Node node;
+
+    private Var(Tensor data, Node node) {
         this.data = Objects.requireNonNull(data, "data");
-        this.requiresGrad = requiresGrad;
-        this.parents = parents;
-        this.backward = backward;
-        this.op = op;
+        this.node = node;
+    }
+
+    private static Var make(Tensor data, boolean requiresGrad, Node[] parents, Backward backward, String op) {
+        Objects.requireNonNull(data, "data");
+        return new Var(data, new Node(requiresGrad, parents, backward, op, data.shape(), data.dtype()));
     }
 
     /** A leaf that collects a gradient (a trainable parameter or an input we differentiate by). */
-    public static Var param(Tensor data) { return new Var(data, true, new Var[0], null, "leaf"); }
+    public static Var param(Tensor data) { return make(data, true, NO_PARENTS, null, "leaf"); }
 
     /** A leaf that needs no gradient (inputs, frozen weights). */
-    public static Var constant(Tensor data) { return new Var(data, false, new Var[0], null, "const"); }
+    public static Var constant(Tensor data) { return make(data, false, NO_PARENTS, null, "const"); }
 
     /** A leaf with an explicit requires-grad flag. */
     public static Var leaf(Tensor data, boolean requiresGrad) { return requiresGrad ? param(data) : constant(data); }
@@ -53,17 +96,22 @@ public final class Var {
      */
     public static Var result(Tensor out, String op, Backward backward, Var... parents) {
         boolean needs = false;
-        if (GradMode.enabled()) for (Var p : parents) if (p != null && p.requiresGrad) { needs = true; break; }
-        return needs ? new Var(out, true, parents, backward, op) : new Var(out, false, new Var[0], null, op);
+        if (GradMode.enabled()) for (Var p : parents) if (p != null && p.node.requiresGrad) { needs = true; break; }
+        if (!needs) return make(out, false, NO_PARENTS, null, op);
+        Node[] ps = new Node[parents.length];
+        for (int i = 0; i < parents.length; i++) ps[i] = parents[i] == null ? null : parents[i].node;
+        return make(out, true, ps, Objects.requireNonNull(backward, "backward"), op);
     }
 
     // ------------------------------------------------------------------ state
 
     public Tensor data() { return data; }
-    public Tensor grad() { return grad; }
-    public boolean requiresGrad() { return requiresGrad; }
-    public boolean isLeaf() { return backward == null; }
-    public String op() { return op; }
+    public Tensor grad() { return node.grad; }
+    public boolean requiresGrad() { return node.requiresGrad; }
+    public boolean isLeaf() { return node.leaf; }
+    public String op() { return node.op; }
+    /** The graph node (gradient sink) of this Var: what a backward closure should capture instead of the Var. */
+    public Node node() { return node; }
     public int[] shape() { return data.shape(); }
     public int size(int axis) { return data.size(axis); }
     public int rank() { return data.rank(); }
@@ -75,23 +123,16 @@ public final class Var {
         if (!Arrays.equals(t.shape(), data.shape()))
             throw new IllegalArgumentException("setData: shape " + Shape.str(t.shape()) + " does not match " + Shape.str(data.shape()));
         this.data = t;
+        node.dtype = t.dtype();
     }
 
-    public void zeroGrad() { grad = null; }
+    public void zeroGrad() { node.grad = null; }
 
     /** A constant with the same value, cut from the graph. */
     public Var detach() { return constant(data); }
 
     /** Adds {@code g} to this node's gradient (summing broadcast axes away); never modifies {@code g}. */
-    public void accumulate(Tensor g) {
-        if (!requiresGrad) return;
-        Tensor s = g.sumTo(data.shape());
-        if (s.dtype() != data.dtype())
-            throw new IllegalStateException("gradient dtype " + s.dtype() + " for " + data.dtype() + " value of op " + op);
-        // a leaf keeps its own contiguous copy: s may be a broadcast view of g or shared with other inputs
-        if (grad == null) grad = backward == null ? s.copy() : s;
-        else grad = grad.add(s);
-    }
+    public void accumulate(Tensor g) { node.accumulate(g); }
 
     // ------------------------------------------------------------------ backward
 
@@ -102,35 +143,46 @@ public final class Var {
         backward(Tensor.full(data.device(), data.dtype(), 1.0, data.shape()));
     }
 
-    /** Back-propagates a seed gradient of this node's shape through the graph. */
+    /**
+     * Back-propagates a seed gradient of this node's shape through the graph. Each node's closure runs
+     * once and is then dropped with its intermediate gradient, so what it saved for backward is freed
+     * as soon as it has been used; a second backward through the same intermediate nodes fails.
+     */
     public void backward(Tensor seed) {
-        if (!requiresGrad) throw new IllegalStateException("backward: this value does not require a gradient (op " + op + ")");
+        if (!node.requiresGrad) throw new IllegalStateException("backward: this value does not require a gradient (op " + node.op + ")");
         if (!Arrays.equals(seed.shape(), data.shape()))
             throw new IllegalArgumentException("backward: seed " + Shape.str(seed.shape()) + " does not match " + Shape.str(data.shape()));
-        List<Var> order = topologicalOrder();
-        accumulate(seed);
+        List<Node> order = topologicalOrder(node);
+        node.accumulate(seed);
         for (int i = order.size() - 1; i >= 0; i--) {
-            Var v = order.get(i);
-            if (v.backward == null || v.grad == null) continue;
-            v.backward.apply(v.grad);
+            Node v = order.get(i);
+            if (v.leaf) continue;
+            if (v.backward == null)
+                throw new IllegalStateException("backward: op " + v.op + " was already back-propagated and its saved tensors freed;"
+                        + " run the forward pass again for a second backward");
+            if (v.grad == null) continue;
+            Backward b = v.backward;
+            v.backward = null;              // what the closure saved is released once it has run
+            v.parents = NO_PARENTS;
+            b.apply(v.grad);
             v.grad = null;                  // intermediate gradients are freed once propagated
         }
     }
 
     /** Parents before children, iteratively (deep graphs do not overflow the stack). */
-    private List<Var> topologicalOrder() {
-        List<Var> order = new ArrayList<>();
-        Set<Var> visited = Collections.newSetFromMap(new IdentityHashMap<>());
+    private static List<Node> topologicalOrder(Node root) {
+        List<Node> order = new ArrayList<>();
+        Set<Node> visited = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Object[]> stack = new ArrayDeque<>();
-        stack.push(new Object[]{this, 0});
-        visited.add(this);
+        stack.push(new Object[]{root, 0});
+        visited.add(root);
         while (!stack.isEmpty()) {
             Object[] top = stack.peek();
-            Var v = (Var) top[0];
+            Node v = (Node) top[0];
             int i = (Integer) top[1];
             if (i < v.parents.length) {
                 top[1] = i + 1;
-                Var p = v.parents[i];
+                Node p = v.parents[i];
                 if (p != null && p.requiresGrad && visited.add(p)) stack.push(new Object[]{p, 0});
             } else {
                 stack.pop();
@@ -184,5 +236,5 @@ public final class Var {
     public Var squeeze(int axis) { return Shapes.squeeze(this, axis); }
     public Var unsqueeze(int axis) { return Shapes.unsqueeze(this, axis); }
 
-    @Override public String toString() { return "Var(" + op + (requiresGrad ? ", grad" : "") + ", " + data + ")"; }
+    @Override public String toString() { return "Var(" + node.op + (node.requiresGrad ? ", grad" : "") + ", " + data + ")"; }
 }

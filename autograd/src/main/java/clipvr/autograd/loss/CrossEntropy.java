@@ -35,8 +35,9 @@ public final class CrossEntropy {
         Tensor q = qh.to(logits.data().device());                                          // the targets are an input: one upload on a device
         Tensor logp = logits.data().logSoftmax(1);                                         // [B, C]
         Tensor loss = q.mul(logp).sum().mul(-1.0 / b);                                     // []
+        Var.Node node = logits.node();
         return Var.result(loss, "crossEntropy",
-                g -> logits.accumulate(logp.exp().sub(q).mul(g).div(b)), logits);          // (softmax - q)·g / B
+                g -> node.accumulate(logp.exp().sub(q).mul(g).div(b)), logits);          // (softmax - q)·g / B
     }
 
     /** Without label smoothing. */

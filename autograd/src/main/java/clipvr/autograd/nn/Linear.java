@@ -1,6 +1,7 @@
 package clipvr.autograd.nn;
 
 import clipvr.autograd.Var;
+import clipvr.autograd.ops.LinearAlgebra;
 import clipvr.tensor.DType;
 import clipvr.tensor.Shape;
 
@@ -32,8 +33,7 @@ public final class Linear extends Module implements Layer {
         if (s.length == 0 || s[s.length - 1] != in)
             throw new IllegalArgumentException("Linear(" + in + " → " + out + "): input " + Shape.str(s) + " does not end in " + in);
         Var x2 = s.length == 2 ? x : x.reshape(-1, in);                  // [N, in]
-        Var y = x2.matmulT(weight.var());                                 // [N, out]
-        if (bias != null) y = y.add(bias.var());
+        Var y = LinearAlgebra.linear(x2, weight.var(), bias == null ? null : bias.var());   // [N, out] = x2·Wᵀ + b
         if (s.length == 2) return y;
         s[s.length - 1] = out;
         return y.reshape(s);                                              // [..., out]

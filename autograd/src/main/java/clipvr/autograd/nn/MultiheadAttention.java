@@ -5,6 +5,8 @@ import clipvr.tensor.DType;
 import clipvr.tensor.Shape;
 import clipvr.tensor.Tensor;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -68,13 +70,39 @@ public final class MultiheadAttention extends Module implements Layer {
     }
 
     /**
+     * Causal self-attention over packed sequences of different lengths: x2 [R, D] holds, one group after
+     * another, {@code counts[g]} sequences of {@code lengths[g]} rows each (R = Σ counts·lengths). The
+     * projections run once over all R rows; attention runs per group on [counts[g], H, lengths[g], hd], so
+     * no position is computed for padding. Row r of the result equals row r of {@link #forward} on the
+     * padded batch up to float rounding (the softmax sums over fewer masked zeros). Returns [R, D].
+     */
+    public Var forwardPackedCausal(Var x2, int[] counts, int[] lengths) {
+        int r = x2.size(0);
+        Var q = project(x2, 0), k = project(x2, 1), v = project(x2, 2);           // [R, D] each
+        List<Var> out = new ArrayList<>(counts.length);
+        int at = 0;
+        for (int g = 0; g < counts.length; g++) {
+            int b = counts[g], t = lengths[g], rows = b * t;
+            Var qg = heads(q.narrow(0, at, rows), b, t), kg = heads(k.narrow(0, at, rows), b, t), vg = heads(v.narrow(0, at, rows), b, t);
+            Var scores = qg.matmulT(kg).mul(1.0 / Math.sqrt(headDim));            // [b, H, t, t]
+            scores = scores.add(Var.constant(causalMask(scores.data().device(), scores.dtype(), t)));
+            Var y = scores.softmax(-1).matmul(vg);                                 // [b, H, t, hd]
+            out.add(y.permute(0, 2, 1, 3).reshape(rows, dim));                     // [b·t, D]
+            at += rows;
+        }
+        if (at != r) throw new IllegalArgumentException("forwardPackedCausal: groups cover " + at + " rows of " + r);
+        Var y = out.size() == 1 ? out.getFirst() : clipvr.autograd.ops.Select.cat(out, 0);  // [R, D]
+        return outProj.forward(y);
+    }
+
+    /**
      * x2 [B·T, D] times the i-th row block of the packed weight (q, k or v), plus that block of the bias.
      * Three products on views of the packed weight cost the same FLOPs as one on [3D, D], and their
      * backward (dx = dq·W_q + dk·W_k + dv·W_v) needs no slicing of a [B·T, 3D] gradient.
      */
     private Var project(Var x2, int i) {
-        Var y = x2.matmulT(inProjWeight.var().narrow(0, i * dim, dim));            // [B·T, D]
-        return inProjBias == null ? y : y.add(inProjBias.var().narrow(0, i * dim, dim));
+        return clipvr.autograd.ops.LinearAlgebra.linear(x2, inProjWeight.var().narrow(0, i * dim, dim),  // [B·T, D]
+                inProjBias == null ? null : inProjBias.var().narrow(0, i * dim, dim));
     }
 
     /** [B·T, D] → [B, H, T, hd]. */

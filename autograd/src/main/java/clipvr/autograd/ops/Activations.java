@@ -10,24 +10,30 @@ public final class Activations {
 
     /** z = f(x), dz/dx = f'(x) evaluated by the {@code fPrime} kernel on the input. */
     static Var unary(String name, Var x, UnaryOp f, UnaryOp fPrime) {
-        return Var.result(x.data().unary(f), name, g -> x.accumulate(g.mul(x.data().unary(fPrime))), x);
+        Var.Node nx = x.node();
+        Tensor xd = x.data();
+        return Var.result(xd.unary(f), name, g -> nx.accumulate(g.mul(xd.unary(fPrime))), x);
     }
 
     /** z = eˣ, dz/dx = z. */
     public static Var exp(Var x) {
         Tensor z = x.data().exp();
-        return Var.result(z, "exp", g -> x.accumulate(g.mul(z)), x);
+        Var.Node nx = x.node();
+        return Var.result(z, "exp", g -> nx.accumulate(g.mul(z)), x);
     }
 
     /** z = ln x, dz/dx = 1/x. */
     public static Var log(Var x) {
-        return Var.result(x.data().log(), "log", g -> x.accumulate(g.div(x.data())), x);
+        Var.Node nx = x.node();
+        Tensor xd = x.data();
+        return Var.result(xd.log(), "log", g -> nx.accumulate(g.div(xd)), x);
     }
 
     /** z = √x, dz/dx = 1/(2z). */
     public static Var sqrt(Var x) {
         Tensor z = x.data().sqrt();
-        return Var.result(z, "sqrt", g -> x.accumulate(g.div(z.mul(2.0))), x);
+        Var.Node nx = x.node();
+        return Var.result(z, "sqrt", g -> nx.accumulate(g.div(z.mul(2.0))), x);
     }
 
     /** z = |x|, dz/dx = sign(x). */

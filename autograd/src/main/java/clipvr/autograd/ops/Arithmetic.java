@@ -13,66 +13,77 @@ public final class Arithmetic {
 
     /** z = a + b;  dz/da = 1, dz/db = 1. */
     public static Var add(Var a, Var b) {
+        Var.Node na = a.node(), nb = b.node();
         return Var.result(a.data().add(b.data()), "add", g -> {
-            a.accumulate(g);
-            b.accumulate(g);
+            na.accumulate(g);
+            nb.accumulate(g);
         }, a, b);
     }
 
     /** z = a - b;  dz/da = 1, dz/db = -1. */
     public static Var sub(Var a, Var b) {
+        Var.Node na = a.node(), nb = b.node();
         return Var.result(a.data().sub(b.data()), "sub", g -> {
-            a.accumulate(g);
-            if (b.requiresGrad()) b.accumulate(g.neg());
+            na.accumulate(g);
+            if (nb.requiresGrad()) nb.accumulate(g.neg());
         }, a, b);
     }
 
     /** z = a · b;  dz/da = b, dz/db = a. */
     public static Var mul(Var a, Var b) {
+        Var.Node na = a.node(), nb = b.node();
+        Tensor ad = nb.requiresGrad() ? a.data() : null, bd = na.requiresGrad() ? b.data() : null;   // saved only if used
         return Var.result(a.data().mul(b.data()), "mul", g -> {
-            if (a.requiresGrad()) a.accumulate(g.mul(b.data()));
-            if (b.requiresGrad()) b.accumulate(g.mul(a.data()));
+            if (na.requiresGrad()) na.accumulate(g.mul(bd));
+            if (nb.requiresGrad()) nb.accumulate(g.mul(ad));
         }, a, b);
     }
 
     /** z = a / b;  dz/da = 1/b, dz/db = -a/b². */
     public static Var div(Var a, Var b) {
+        Var.Node na = a.node(), nb = b.node();
+        Tensor ad = nb.requiresGrad() ? a.data() : null, bd = b.data();
         return Var.result(a.data().div(b.data()), "div", g -> {
-            if (a.requiresGrad()) a.accumulate(g.div(b.data()));
-            if (b.requiresGrad()) b.accumulate(g.mul(a.data()).div(b.data().mul(b.data())).neg());
+            if (na.requiresGrad()) na.accumulate(g.div(bd));
+            if (nb.requiresGrad()) nb.accumulate(g.mul(ad).div(bd.mul(bd)).neg());
         }, a, b);
     }
 
     /** z = a + c. */
     public static Var addScalar(Var a, double c) {
-        return Var.result(a.data().add(c), "addScalar", a::accumulate, a);
+        return Var.result(a.data().add(c), "addScalar", a.node()::accumulate, a);
     }
 
     /** z = c · a. */
     public static Var scale(Var a, double c) {
-        return Var.result(a.data().mul(c), "scale", g -> a.accumulate(g.mul(c)), a);
+        Var.Node na = a.node();
+        return Var.result(a.data().mul(c), "scale", g -> na.accumulate(g.mul(c)), a);
     }
 
     /** z = a^p;  dz/da = p · a^(p-1). */
     public static Var powScalar(Var a, double p) {
-        return Var.result(a.data().pow(p), "pow", g -> a.accumulate(g.mul(a.data().pow(p - 1)).mul(p)), a);
+        Var.Node na = a.node();
+        Tensor ad = a.data();
+        return Var.result(ad.pow(p), "pow", g -> na.accumulate(g.mul(ad.pow(p - 1)).mul(p)), a);
     }
 
     /** z = clamp(a, lo, hi);  dz/da = 1 strictly inside (lo, hi), else 0. */
     public static Var clamp(Var a, double lo, double hi) {
-        return Var.result(a.data().clamp(lo, hi), "clamp", g -> {
-            Tensor x = a.data();
+        Var.Node na = a.node();
+        Tensor x = a.data();
+        return Var.result(x.clamp(lo, hi), "clamp", g -> {
             Tensor inside = gt(x, Tensor.scalar(x.dtype(), lo)).mul(gt(Tensor.scalar(x.dtype(), hi), x));
-            a.accumulate(g.mul(inside));
+            na.accumulate(g.mul(inside));
         }, a);
     }
 
     /** z = cond ? a : b (cond a constant mask, nonzero = true). */
     public static Var where(Tensor cond, Var a, Var b) {
+        Var.Node na = a.node(), nb = b.node();
         return Var.result(Tensor.where(cond, a.data(), b.data()), "where", g -> {
             Tensor zero = Tensor.scalar(g.dtype(), 0);
-            if (a.requiresGrad()) a.accumulate(Tensor.where(cond, g, zero));
-            if (b.requiresGrad()) b.accumulate(Tensor.where(cond, zero, g));
+            if (na.requiresGrad()) na.accumulate(Tensor.where(cond, g, zero));
+            if (nb.requiresGrad()) nb.accumulate(Tensor.where(cond, zero, g));
         }, a, b);
     }
 

@@ -18,22 +18,29 @@ public final class Conv {
      */
     public static Var conv2d(Var x, Var weight, Var bias, Windows.Geometry geo) {
         Tensor out = Convolution.conv2d(x.data(), weight.data(), bias == null ? null : bias.data(), geo);
+        Var.Node nx = x.node(), nw = weight.node(), nb = bias == null ? null : bias.node();
+        Tensor xd = nw.requiresGrad() ? x.data() : null, wd = nx.requiresGrad() ? weight.data() : null;   // saved only if used
+        int[] xs = x.shape(), ws = weight.shape();
         return Var.result(out, "conv2d", g -> {
-            if (x.requiresGrad()) x.accumulate(Convolution.conv2dBackwardInput(g, weight.data(), x.shape(), geo));
-            if (weight.requiresGrad()) weight.accumulate(Convolution.conv2dBackwardWeight(g, x.data(), weight.shape(), geo));
-            if (bias != null && bias.requiresGrad()) bias.accumulate(g.sum(new int[]{0, 2, 3}, false));
+            if (nx.requiresGrad()) nx.accumulate(Convolution.conv2dBackwardInput(g, wd, xs, geo));
+            if (nw.requiresGrad()) nw.accumulate(Convolution.conv2dBackwardWeight(g, xd, ws, geo));
+            if (nb != null && nb.requiresGrad()) nb.accumulate(g.sum(new int[]{0, 2, 3}, false));
         }, x, weight, bias);
     }
 
     /** Max pooling; the gradient goes to each window's maximum. */
     public static Var maxPool2d(Var x, Windows.Geometry geo) {
         Pooling.MaxPoolResult r = Pooling.maxPool2d(x.data(), geo);
-        return Var.result(r.out(), "maxPool2d", g -> x.accumulate(Pooling.maxPool2dBackward(g, r.argmax(), x.shape(), geo)), x);
+        Var.Node nx = x.node();
+        int[] xs = x.shape();
+        return Var.result(r.out(), "maxPool2d", g -> nx.accumulate(Pooling.maxPool2dBackward(g, r.argmax(), xs, geo)), x);
     }
 
     /** Average pooling; the gradient is spread evenly over each window. */
     public static Var avgPool2d(Var x, Windows.Geometry geo) {
-        return Var.result(Pooling.avgPool2d(x.data(), geo), "avgPool2d", g -> x.accumulate(Pooling.avgPool2dBackward(g, x.shape(), geo)), x);
+        Var.Node nx = x.node();
+        int[] xs = x.shape();
+        return Var.result(Pooling.avgPool2d(x.data(), geo), "avgPool2d", g -> nx.accumulate(Pooling.avgPool2dBackward(g, xs, geo)), x);
     }
 
     /**
@@ -47,17 +54,19 @@ public final class Conv {
                 weight == null ? null : weight.data(), bias == null ? null : bias.data(), training, momentum, eps);
         int c = x.size(1);
         int[] axes = {0, 2, 3};
+        Var.Node nx = x.node(), nw = weight == null ? null : weight.node(), nb = bias == null ? null : bias.node();
+        Tensor xd = x.data(), wd = weight == null ? null : weight.data();
         return Var.result(r.out(), "batchNorm2d", g -> {
-            Tensor xhat = x.data().sub(r.mean()).mul(r.rstd());
-            if (weight != null && weight.requiresGrad()) weight.accumulate(g.mul(xhat).sum(axes, false));
-            if (bias != null && bias.requiresGrad()) bias.accumulate(g.sum(axes, false));
-            if (x.requiresGrad()) {
-                Tensor d = weight == null ? g : g.mul(weight.data().reshape(1, c, 1, 1));
+            Tensor xhat = xd.sub(r.mean()).mul(r.rstd());
+            if (nw != null && nw.requiresGrad()) nw.accumulate(g.mul(xhat).sum(axes, false));
+            if (nb != null && nb.requiresGrad()) nb.accumulate(g.sum(axes, false));
+            if (nx.requiresGrad()) {
+                Tensor d = wd == null ? g : g.mul(wd.reshape(1, c, 1, 1));
                 if (training) {
                     Tensor m1 = d.mean(axes, true), m2 = d.mul(xhat).mean(axes, true);
-                    x.accumulate(d.sub(m1).sub(xhat.mul(m2)).mul(r.rstd()));
+                    nx.accumulate(d.sub(m1).sub(xhat.mul(m2)).mul(r.rstd()));
                 } else {
-                    x.accumulate(d.mul(r.rstd()));
+                    nx.accumulate(d.mul(r.rstd()));
                 }
             }
         }, x, weight, bias);
@@ -66,7 +75,8 @@ public final class Conv {
     /** Resize of the last two axes (nearest/bilinear/bicubic, PyTorch conventions); backward is the transposed resampling. */
     public static Var interpolate(Var x, int ho, int wo, Resampling.Mode mode) {
         int h = x.size(-2), w = x.size(-1);
+        Var.Node nx = x.node();
         return Var.result(Resampling.interpolate(x.data(), ho, wo, mode), "interpolate",
-                g -> x.accumulate(Resampling.interpolateBackward(g, h, w, mode)), x);
+                g -> nx.accumulate(Resampling.interpolateBackward(g, h, w, mode)), x);
     }
 }

@@ -13,14 +13,16 @@ public final class Norms {
     public static Var softmax(Var x, int axis) {
         int a = Shape.axis("softmax", axis, x.rank());
         Tensor y = x.data().softmax(a);
-        return Var.result(y, "softmax", g -> x.accumulate(y.mul(g.sub(g.mul(y).sum(a, true)))), x);
+        Var.Node nx = x.node();
+        return Var.result(y, "softmax", g -> nx.accumulate(y.mul(g.sub(g.mul(y).sum(a, true)))), x);
     }
 
     /** y = log softmax(x);  dx = g - softmax(x) ⊙ Σ_axis g. */
     public static Var logSoftmax(Var x, int axis) {
         int a = Shape.axis("logSoftmax", axis, x.rank());
         Tensor y = x.data().logSoftmax(a);
-        return Var.result(y, "logSoftmax", g -> x.accumulate(g.sub(y.exp().mul(g.sum(a, true)))), x);
+        Var.Node nx = x.node();
+        return Var.result(y, "logSoftmax", g -> nx.accumulate(g.sub(y.exp().mul(g.sum(a, true)))), x);
     }
 
     /**
@@ -31,19 +33,21 @@ public final class Norms {
     public static Var layerNorm(Var x, Var weight, Var bias, double eps) {
         Normalization.LayerNormResult r = Normalization.layerNorm(x.data(), weight == null ? null : weight.data(),
                 bias == null ? null : bias.data(), eps);
+        Var.Node nx = x.node(), nw = weight == null ? null : weight.node(), nb = bias == null ? null : bias.node();
+        Tensor xd = x.data(), wd = weight == null ? null : weight.data();
         return Var.result(r.out(), "layerNorm", g -> {
-            int d = x.size(-1);
-            int[] rowsAxes = new int[x.rank() - 1];
+            int d = xd.size(-1);
+            int[] rowsAxes = new int[xd.rank() - 1];
             for (int i = 0; i < rowsAxes.length; i++) rowsAxes[i] = i;
             // an empty axis list means "all axes" to sum(), so a rank-1 x (no row axes) must skip the sum
             boolean rows = rowsAxes.length > 0;
-            if (weight != null && weight.requiresGrad()) {
-                Tensor xhat = x.data().sub(r.mean().unsqueeze(-1)).mul(r.rstd().unsqueeze(-1));   // [..., D]
-                weight.accumulate(rows ? g.mul(xhat).sum(rowsAxes, false).reshape(d) : g.mul(xhat));
+            if (nw != null && nw.requiresGrad()) {
+                Tensor xhat = xd.sub(r.mean().unsqueeze(-1)).mul(r.rstd().unsqueeze(-1));   // [..., D]
+                nw.accumulate(rows ? g.mul(xhat).sum(rowsAxes, false).reshape(d) : g.mul(xhat));
             }
-            if (bias != null && bias.requiresGrad()) bias.accumulate(rows ? g.sum(rowsAxes, false).reshape(d) : g);
-            if (x.requiresGrad())                                           // one fused row kernel
-                x.accumulate(Normalization.layerNormBackward(x.data(), g, weight == null ? null : weight.data(), r.mean(), r.rstd()));
+            if (nb != null && nb.requiresGrad()) nb.accumulate(rows ? g.sum(rowsAxes, false).reshape(d) : g);
+            if (nx.requiresGrad())                                          // one fused row kernel
+                nx.accumulate(Normalization.layerNormBackward(xd, g, wd, r.mean(), r.rstd()));
         }, x, weight, bias);
     }
 }

@@ -17,7 +17,8 @@ public final class Reduce {
     public static Var sum(Var x, int[] axes, boolean keepdim) {
         int[] ax = Shape.axes("sum", axes, x.rank());
         int[] s = x.shape();
-        return Var.result(x.data().sum(ax, keepdim), "sum", g -> x.accumulate(keep(g, s, ax, keepdim).expand(s)), x);
+        Var.Node nx = x.node();
+        return Var.result(x.data().sum(ax, keepdim), "sum", g -> nx.accumulate(keep(g, s, ax, keepdim).expand(s)), x);
     }
 
     /** z = mean_axes x;  dz/dx = 1/n broadcast. */
@@ -27,15 +28,18 @@ public final class Reduce {
         int n = 1;
         for (int a : ax) n *= s[a];
         int count = n;
-        return Var.result(x.data().mean(ax, keepdim), "mean", g -> x.accumulate(keep(g, s, ax, keepdim).div(count).expand(s)), x);
+        Var.Node nx = x.node();
+        return Var.result(x.data().mean(ax, keepdim), "mean", g -> nx.accumulate(keep(g, s, ax, keepdim).div(count).expand(s)), x);
     }
 
     /** z = max along axis; the gradient goes to the (first) maximal element of each slice. */
     public static Var max(Var x, int axis, boolean keepdim) {
         int a = Shape.axis("max", axis, x.rank());
         int[] s = x.shape();
-        return Var.result(x.data().max(a, keepdim), "max", g -> {
-            int[] arg = x.data().argmax(a);
+        Var.Node nx = x.node();
+        Tensor xd = x.data();
+        return Var.result(xd.max(a, keepdim), "max", g -> {
+            int[] arg = xd.argmax(a);
             // one-hot of the argmax along axis a, built in the permuted [rest..., a] layout
             int n = s[a];
             double[] mask = new double[arg.length * n];
@@ -46,8 +50,8 @@ public final class Reduce {
             ps[s.length - 1] = n;
             int[] inv = new int[s.length];
             for (int i = 0; i < s.length; i++) inv[perm[i]] = i;
-            Tensor m = Tensor.of(mask, ps).to(x.dtype()).to(x.data().device()).permute(inv);   // the one-hot comes from the host
-            x.accumulate(m.mul(keep(g, s, new int[]{a}, keepdim)));
+            Tensor m = Tensor.of(mask, ps).to(xd.dtype()).to(xd.device()).permute(inv);   // the one-hot comes from the host
+            nx.accumulate(m.mul(keep(g, s, new int[]{a}, keepdim)));
         }, x);
     }
 
@@ -58,9 +62,11 @@ public final class Reduce {
         int n = 1;
         for (int a : ax) n *= s[a];
         double denom = unbiased ? n - 1 : n;
-        return Var.result(x.data().var(ax, unbiased, keepdim), "var", g -> {
-            Tensor centred = x.data().sub(x.data().mean(ax, true));
-            x.accumulate(centred.mul(keep(g, s, ax, keepdim)).mul(2.0 / denom));
+        Var.Node nx = x.node();
+        Tensor xd = x.data();
+        return Var.result(xd.var(ax, unbiased, keepdim), "var", g -> {
+            Tensor centred = xd.sub(xd.mean(ax, true));
+            nx.accumulate(centred.mul(keep(g, s, ax, keepdim)).mul(2.0 / denom));
         }, x);
     }
 }

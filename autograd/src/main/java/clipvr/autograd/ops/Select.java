@@ -15,12 +15,13 @@ public final class Select {
     public static Var cat(List<Var> xs, int axis) {
         int a = Shape.axis("cat", axis, xs.getFirst().rank());
         Tensor out = Indexing.cat(xs.stream().map(Var::data).toList(), a);
+        Var.Node[] nodes = xs.stream().map(Var::node).toArray(Var.Node[]::new);
+        int[] sizes = xs.stream().mapToInt(x -> x.size(a)).toArray();
         return Var.result(out, "cat", g -> {
             int at = 0;
-            for (Var x : xs) {
-                int n = x.size(a);
-                if (x.requiresGrad()) x.accumulate(g.narrow(a, at, n));
-                at += n;
+            for (int i = 0; i < nodes.length; i++) {
+                if (nodes[i].requiresGrad()) nodes[i].accumulate(g.narrow(a, at, sizes[i]));
+                at += sizes[i];
             }
         }, xs.toArray(new Var[0]));
     }
@@ -33,20 +34,23 @@ public final class Select {
     /** Constant padding; the gradient is the interior slice of g. */
     public static Var pad(Var x, int[] before, int[] after, double value) {
         int[] s = x.shape();
+        Var.Node nx = x.node();
         return Var.result(Indexing.pad(x.data(), before, after, value), "pad", g -> {
             Tensor inner = g;
             for (int d = 0; d < s.length; d++) inner = inner.narrow(d, before[d], s[d]);
-            x.accumulate(inner);
+            nx.accumulate(inner);
         }, x);
     }
 
     /** Rows of x along axis; the gradient adds each row of g back at its index (repeats accumulate). */
     public static Var indexSelect(Var x, int axis, int[] index) {
         int a = Shape.axis("indexSelect", axis, x.rank());
+        Var.Node nx = x.node();
+        int[] s = x.shape();
         return Var.result(Indexing.indexSelect(x.data(), a, index), "indexSelect", g -> {
-            Tensor full = Tensor.zeros(g.device(), g.dtype(), x.shape());
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), s);
             for (int i = 0; i < index.length; i++) full.narrow(a, index[i], 1).addInPlace(g.narrow(a, i, 1), 1.0);
-            x.accumulate(full);
+            nx.accumulate(full);
         }, x);
     }
 
@@ -61,12 +65,14 @@ public final class Select {
     /** PyTorch gather along axis; the gradient is scattered back (repeats accumulate). */
     public static Var gather(Var x, int axis, int[] index, int[] indexShape) {
         int a = Shape.axis("gather", axis, x.rank());
+        Var.Node nx = x.node();
+        int[] s = x.shape();
         return Var.result(Indexing.gather(x.data(), a, index, indexShape), "gather", g -> {
             if (!g.device().isCpu()) {                     // a deterministic scatter-add kernel on the device
-                x.accumulate(Indexing.gatherBackward(g, a, index, indexShape, x.shape()));
+                nx.accumulate(Indexing.gatherBackward(g, a, index, indexShape, s));
                 return;
             }
-            Tensor full = Tensor.zeros(g.dtype(), x.shape());
+            Tensor full = Tensor.zeros(g.dtype(), s);
             Tensor gc = g.contiguous();
             int[] pos = new int[indexShape.length];
             for (int flat = 0; flat < index.length; flat++) {
@@ -75,7 +81,7 @@ public final class Select {
                 pos[a] = index[flat];
                 full.set(full.get(pos) + gc.getFlat(flat), pos);
             }
-            x.accumulate(full);
+            nx.accumulate(full);
         }, x);
     }
 

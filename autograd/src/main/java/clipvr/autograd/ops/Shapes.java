@@ -10,17 +10,20 @@ public final class Shapes {
 
     public static Var reshape(Var x, int... shape) {
         int[] s = x.shape();
-        return Var.result(x.data().reshape(shape), "reshape", g -> x.accumulate(g.reshape(s)), x);
+        Var.Node nx = x.node();
+        return Var.result(x.data().reshape(shape), "reshape", g -> nx.accumulate(g.reshape(s)), x);
     }
 
     public static Var permute(Var x, int... perm) {
         int[] inv = new int[perm.length];
         for (int i = 0; i < perm.length; i++) inv[perm[i] < 0 ? perm[i] + perm.length : perm[i]] = i;
-        return Var.result(x.data().permute(perm), "permute", g -> x.accumulate(g.permute(inv)), x);
+        Var.Node nx = x.node();
+        return Var.result(x.data().permute(perm), "permute", g -> nx.accumulate(g.permute(inv)), x);
     }
 
     public static Var transpose(Var x, int a, int b) {
-        return Var.result(x.data().transpose(a, b), "transpose", g -> x.accumulate(g.transpose(a, b)), x);
+        Var.Node nx = x.node();
+        return Var.result(x.data().transpose(a, b), "transpose", g -> nx.accumulate(g.transpose(a, b)), x);
     }
 
     /** The same values on another device; the gradient goes back to x's device (one counted transfer each way). */
@@ -31,34 +34,40 @@ public final class Shapes {
 
     /** The adjoint of narrow writes g into a zero tensor at [start, start+length). */
     public static Var narrow(Var x, int axis, int start, int length) {
+        Var.Node nx = x.node();
+        int[] s = x.shape();
         return Var.result(x.data().narrow(axis, start, length), "narrow", g -> {
-            Tensor full = Tensor.zeros(g.device(), g.dtype(), x.shape());
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), s);
             full.narrow(axis, start, length).copyFrom(g);
-            x.accumulate(full);
+            nx.accumulate(full);
         }, x);
     }
 
     public static Var select(Var x, int axis, int index) {
         int a = axis < 0 ? axis + x.rank() : axis;
+        Var.Node nx = x.node();
+        int[] s = x.shape();
         return Var.result(x.data().select(a, index), "select", g -> {
-            Tensor full = Tensor.zeros(g.device(), g.dtype(), x.shape());
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), s);
             full.select(a, index).copyFrom(g);
-            x.accumulate(full);
+            nx.accumulate(full);
         }, x);
     }
 
     /** Broadcast; the adjoint sums over the broadcast axes (done by {@link Var#accumulate}). */
     public static Var expand(Var x, int... shape) {
-        return Var.result(x.data().expand(shape), "expand", x::accumulate, x);
+        return Var.result(x.data().expand(shape), "expand", x.node()::accumulate, x);
     }
 
     public static Var squeeze(Var x, int axis) {
         int[] s = x.shape();
-        return Var.result(x.data().squeeze(axis), "squeeze", g -> x.accumulate(g.reshape(s)), x);
+        Var.Node nx = x.node();
+        return Var.result(x.data().squeeze(axis), "squeeze", g -> nx.accumulate(g.reshape(s)), x);
     }
 
     public static Var unsqueeze(Var x, int axis) {
         int[] s = x.shape();
-        return Var.result(x.data().unsqueeze(axis), "unsqueeze", g -> x.accumulate(g.reshape(s)), x);
+        Var.Node nx = x.node();
+        return Var.result(x.data().unsqueeze(axis), "unsqueeze", g -> nx.accumulate(g.reshape(s)), x);
     }
 }

@@ -100,14 +100,19 @@ public final class OpenAiCheckpoints {
             }
             if (r.statusCode() != 200) throw new IOException(offlineMessage(m, dir, "HTTP " + r.statusCode()));
             MessageDigest md = digest();
+            long total = 0;
             try (InputStream in = r.body(); OutputStream out = Files.newOutputStream(tmp)) {
                 byte[] buf = new byte[1 << 20];
-                long total = 0;
                 for (int n; (n = in.read(buf)) > 0; ) {
                     out.write(buf, 0, n);
                     md.update(buf, 0, n);
                     progress.accept(total += n);
                 }
+            } catch (IOException e) { // connection lost, disk full, ...: say which, and that nothing was kept
+                throw new IOException("download of " + m.file() + " from " + url + " was interrupted after " + total
+                        + " bytes (" + e + "); the partial file was discarded and " + target + " was not touched: "
+                        + "run the command again (or see the manual instructions: " + offlineMessage(m, dir, "interrupted")
+                        + ")", e);
             }
             String got = HexFormat.of().formatHex(md.digest());
             if (!got.equals(m.sha256()))

@@ -11,7 +11,10 @@ import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Iterator;
 import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
 
 /**
  * Decodes JPEG, PNG, BMP and GIF with {@code javax.imageio} and converts the result to 8-bit RGB the
@@ -56,8 +59,28 @@ public final class ImageDecoder {
      */
     public static RgbImage decode(byte[] encoded, String name) {
         BufferedImage img;
-        try (InputStream in = new ByteArrayInputStream(encoded)) {
-            img = ImageIO.read(in);
+        try (ImageInputStream in = ImageIO.createImageInputStream(new ByteArrayInputStream(encoded))) {
+            Iterator<ImageReader> readers = ImageIO.getImageReaders(in);
+            if (!readers.hasNext()) {
+                throw new ImageDecodeException("cannot decode image " + name
+                        + ": not a recognised image format (" + encoded.length + " bytes)");
+            }
+            ImageReader reader = readers.next();
+            try {
+                reader.setInput(in, true, true);
+                // The header's size is only a claim: check it before the decoder allocates w x h pixels.
+                long w = reader.getWidth(0), h = reader.getHeight(0), max = maxPixels();
+                if (w <= 0 || h <= 0 || w * h > max) {
+                    throw new ImageDecodeException("cannot decode image " + name + ": its header claims " + w + " x "
+                            + h + " pixels, " + (w <= 0 || h <= 0 ? "which is not a valid size" : "above the limit of "
+                            + max + " (set -D" + MAX_PIXELS_PROPERTY + " to raise it)"));
+                }
+                img = reader.read(0);
+            } finally {
+                reader.dispose();
+            }
+        } catch (ImageDecodeException e) {
+            throw e;
         } catch (IOException | RuntimeException e) {
             throw new ImageDecodeException("cannot decode image " + name + ": " + e.getMessage(), e);
         }
@@ -70,6 +93,16 @@ public final class ImageDecoder {
         } catch (IllegalArgumentException e) {
             throw new ImageDecodeException("cannot decode image " + name + ": " + e.getMessage(), e);
         }
+    }
+
+    /** System property: the largest image (width x height) that is decoded. */
+    public static final String MAX_PIXELS_PROPERTY = "clipvr.image.maxPixels";
+
+    /** PIL's decompression-bomb error threshold: {@code 2 * Image.MAX_IMAGE_PIXELS}. */
+    public static final long DEFAULT_MAX_PIXELS = 2L * 89_478_485;
+
+    static long maxPixels() {
+        return Long.getLong(MAX_PIXELS_PROPERTY, DEFAULT_MAX_PIXELS);
     }
 
     /** Converts a decoded {@link BufferedImage} to 8-bit RGB with PIL's {@code convert("RGB")} rules. */

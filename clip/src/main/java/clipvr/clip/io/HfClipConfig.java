@@ -22,12 +22,23 @@ public record HfClipConfig(int projectionDim,
     private static final ObjectMapper JSON = new ObjectMapper();
 
     public static HfClipConfig read(Path configJson) {
+        byte[] bytes;
         try {
-            return parse(JSON.readTree(configJson.toFile()));
+            bytes = java.nio.file.Files.readAllBytes(configJson);
         } catch (IOException e) {
-            throw new CheckpointException(Reason.BAD_CONTENT, configJson, "cannot read HF config: " + e.getMessage(), e);
+            throw new CheckpointException(Reason.IO, configJson, "cannot read HF config: " + e, e);
+        }
+        return read(bytes, configJson);
+    }
+
+    /** Parses {@code config.json} bytes; {@code source} names them in messages. */
+    public static HfClipConfig read(byte[] bytes, Path source) {
+        try {
+            return parse(JSON.readTree(bytes));
+        } catch (IOException e) {
+            throw new CheckpointException(Reason.BAD_CONTENT, source, "cannot parse HF config: " + e.getMessage(), e);
         } catch (CheckpointException e) {
-            throw e.withFile(configJson);
+            throw e.withFile(source);
         }
     }
 
@@ -37,13 +48,46 @@ public record HfClipConfig(int projectionDim,
             throw new CheckpointException(Reason.UNSUPPORTED, "config model_type is '" + root.get("model_type").asText()
                     + "', expected 'clip'");
         JsonNode t = merged(root, "text_config"), v = merged(root, "vision_config");
-        return new HfClipConfig(i(root, "projection_dim", 512),
+        HfClipConfig c = new HfClipConfig(i(root, "projection_dim", 512),
                 i(t, "hidden_size", 512), i(t, "intermediate_size", 2048), i(t, "num_hidden_layers", 12),
                 i(t, "num_attention_heads", 8), i(t, "max_position_embeddings", 77), i(t, "vocab_size", 49408),
                 s(t, "hidden_act", "quick_gelu"), d(t, "layer_norm_eps", 1e-5),
                 i(v, "hidden_size", 768), i(v, "intermediate_size", 3072), i(v, "num_hidden_layers", 12),
                 i(v, "num_attention_heads", 12), i(v, "image_size", 224), i(v, "patch_size", 32),
                 s(v, "hidden_act", "quick_gelu"), d(v, "layer_norm_eps", 1e-5));
+        c.validate();
+        return c;
+    }
+
+    /** Rejects configurations that describe no buildable model (found by fuzzing: negative or zero sizes). */
+    private void validate() {
+        positive("projection_dim", projectionDim);
+        positive("text_config.hidden_size", textHidden);
+        positive("text_config.intermediate_size", textIntermediate);
+        positive("text_config.num_attention_heads", textHeads);
+        positive("text_config.max_position_embeddings", textMaxPositions);
+        positive("text_config.vocab_size", vocabSize);
+        positive("vision_config.hidden_size", visionHidden);
+        positive("vision_config.intermediate_size", visionIntermediate);
+        positive("vision_config.num_attention_heads", visionHeads);
+        positive("vision_config.patch_size", patchSize);
+        if (textLayers < 0 || visionLayers < 0) throw bad("num_hidden_layers must not be negative");
+        if (textHidden % textHeads != 0) throw bad("text hidden_size " + textHidden + " is not a multiple of "
+                + "num_attention_heads " + textHeads);
+        if (visionHidden % visionHeads != 0) throw bad("vision hidden_size " + visionHidden + " is not a multiple "
+                + "of num_attention_heads " + visionHeads);
+        if (imageSize < patchSize) throw bad("image_size " + imageSize + " is smaller than patch_size " + patchSize);
+        if (!(textLayerNormEps > 0) || !(visionLayerNormEps > 0) || Double.isInfinite(textLayerNormEps)
+                || Double.isInfinite(visionLayerNormEps)) throw bad("layer_norm_eps must be a positive number");
+        activation();
+    }
+
+    private static void positive(String field, int v) {
+        if (v <= 0) throw bad("config field '" + field + "' = " + v + " must be positive");
+    }
+
+    private static CheckpointException bad(String m) {
+        return new CheckpointException(Reason.BAD_CONTENT, m);
     }
 
     /** The activation, which must be the same for both towers. */

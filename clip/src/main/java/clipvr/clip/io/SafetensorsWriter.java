@@ -62,7 +62,7 @@ public final class SafetensorsWriter {
                 for (RawTensor t : sorted) AtomicFiles.writeFully(ch, t.data());
             });
         } catch (IOException e) {
-            throw new CheckpointException(Reason.IO, file, "cannot write safetensors file: " + e, e);
+            throw new CheckpointException(Reason.IO, file, "cannot write safetensors file: " + AtomicFiles.explain(e), e);
         }
     }
 

@@ -77,8 +77,9 @@ public final class TorchLegacyReader {
             long count = seg.get(ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN), p);
             if (count != s.numel) throw new CheckpointException(Reason.BAD_CONTENT, file, "legacy storage '" + key
                     + "' has " + count + " elements in the data section but " + s.numel + " in its persistent id");
+            // numel × element size may overflow: compare the element count with what the file can still hold
+            if (s.numel > (seg.byteSize() - p - 8) / s.elementSize()) throw truncated(file, key);
             long n = s.byteSize();
-            if (p + 8 + n > seg.byteSize()) throw truncated(file, key);
             if (n > Integer.MAX_VALUE - 8) throw new CheckpointException(Reason.LIMIT_EXCEEDED, file,
                     "storage '" + key + "' above 2 GiB is not supported");
             s.setBytes(seg.asSlice(p + 8, n).asByteBuffer());
@@ -99,6 +100,8 @@ public final class TorchLegacyReader {
         if (view == null) return root;
         if (!(view.get(0) instanceof String vk) || !(view.get(1) instanceof Long off) || !(view.get(2) instanceof Long size))
             throw new CheckpointException(Reason.BAD_CONTENT, file, "bad legacy view metadata for storage '" + key + "'");
+        if (off < 0 || size < 0) throw new CheckpointException(Reason.BAD_CONTENT, file, "legacy view '" + vk
+                + "' of storage '" + key + "' has negative offset or size (" + off + ", " + size + ")");
         return views.computeIfAbsent(vk, k -> new TorchStorage(root, k, off, size));
     }
 

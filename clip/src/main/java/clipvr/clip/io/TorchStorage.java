@@ -58,7 +58,9 @@ final class TorchStorage {
         if (root != null) {
             ByteBuffer r = root.bytes(file);
             long es = elementSize();
-            if (rootOffset < 0 || rootOffset + numel > root.numel) throw new CheckpointException(Reason.BAD_CONTENT,
+            // written so that no sum can overflow
+            if (rootOffset < 0 || numel < 0 || rootOffset > root.numel || numel > root.numel - rootOffset)
+                throw new CheckpointException(Reason.BAD_CONTENT,
                     file, "storage view '" + key + "' [" + rootOffset + ", +" + numel + ") exceeds its root storage '"
                     + root.key + "' of " + root.numel + " elements");
             return r.slice((int) (rootOffset * es), (int) (numel * es));

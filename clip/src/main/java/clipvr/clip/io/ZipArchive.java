@@ -107,7 +107,7 @@ public final class ZipArchive {
         // ZIP64 locator sits immediately before the classic record (§2.3: PyTorch always writes ZIP64)
         if (eocd >= 20 && seg.get(U32, eocd - 20) == SIG_ZIP64_LOCATOR) {
             long z = seg.get(U64, eocd - 20 + 8);
-            if (z < 0 || z + 56 > eocd - 20 || seg.get(U32, z) != SIG_ZIP64_EOCD)
+            if (z < 0 || z > eocd - 20 - 56 || seg.get(U32, z) != SIG_ZIP64_EOCD) // no z + 56: it may overflow
                 throw bad("ZIP64 end-of-central-directory locator points to " + z + ", where there is no ZIP64 record");
             count = seg.get(U64, z + 32);
             cdSize = seg.get(U64, z + 40);
@@ -115,7 +115,7 @@ public final class ZipArchive {
         } else if (count == 0xFFFF || cdSize == 0xFFFFFFFFL || cdOffset == 0xFFFFFFFFL) {
             throw bad("zip needs a ZIP64 end-of-central-directory record, which is missing (truncated file?)");
         }
-        if (cdOffset < 0 || cdSize < 0 || cdOffset + cdSize > size)
+        if (cdOffset < 0 || cdSize < 0 || cdOffset > size || cdSize > size - cdOffset) // overflow-safe
             throw truncated("central directory [" + cdOffset + ", +" + cdSize + ") lies outside the file ("
                     + size + " bytes): truncated file?");
         if (count < 0 || count > MAX_ENTRIES || count * 46 > cdSize)
@@ -154,7 +154,7 @@ public final class ZipArchive {
             if (method != 0 && method != 8)
                 throw unsupported("entry '" + name + "' uses compression method " + method + " (only STORED and DEFLATE)");
             if (disk != 0) throw unsupported("multi-disk zip archives are not supported");
-            if (usize < 0 || csize < 0 || local < 0 || local + 30 > offset)
+            if (usize < 0 || csize < 0 || local < 0 || local > offset - 30)
                 throw bad("entry '" + name + "': sizes/offset out of range");
             if (method == 0 && csize != usize)
                 throw bad("STORED entry '" + name + "' has compressed size " + csize + " != size " + usize);
@@ -180,7 +180,7 @@ public final class ZipArchive {
         if (p + 30 > seg.byteSize() || seg.get(U32, p) != SIG_LOCAL)
             throw bad("entry '" + e.name + "': no local file header at offset " + p);
         long data = p + 30 + u16(p + 26) + u16(p + 28);
-        if (data + e.compressedSize > centralDirOffset)
+        if (e.compressedSize > centralDirOffset - data)
             throw truncated("entry '" + e.name + "': data [" + data + ", +" + e.compressedSize
                     + ") runs into the central directory or past the end of the file");
         return data;
@@ -202,21 +202,26 @@ public final class ZipArchive {
         if (e.uncompressedSize > Math.min(maxInflated, Integer.MAX_VALUE - 8))
             throw new CheckpointException(Reason.LIMIT_EXCEEDED, file, "entry '" + e.name + "' inflates to "
                     + e.uncompressedSize + " bytes, above the limit of " + maxInflated);
-        byte[] out = new byte[(int) e.uncompressedSize];
+        // The declared size is only a claim: grow the buffer as bytes really come out of the inflater, so that a
+        // header claiming 256 MiB over a few bytes of data costs a few bytes (deflate expands at most ~1032:1).
+        int declared = (int) e.uncompressedSize;
+        byte[] out = new byte[(int) Math.min(declared, Math.max(1 << 16, Math.min(4 * e.compressedSize, 1 << 24)))];
         Inflater inf = new Inflater(true);
+        int n = 0;
         try {
             inf.setInput(seg.asSlice(off, e.compressedSize).asByteBuffer());
-            int n = 0, idle = 0;
-            while (n < out.length && idle < 4) { // idle guard: never spin on a stuck inflater
+            int idle = 0;
+            while (n < declared && idle < 4) { // idle guard: never spin on a stuck inflater
+                if (n == out.length) out = java.util.Arrays.copyOf(out, (int) Math.min(declared, 2L * out.length));
                 int k = inf.inflate(out, n, out.length - n);
                 if (k == 0 && (inf.finished() || inf.needsInput() || inf.needsDictionary())) break;
                 idle = k == 0 ? idle + 1 : 0;
                 n += k;
             }
-            if (n < out.length) throw bad("entry '" + e.name + "' inflates to " + n + " bytes, expected "
-                    + out.length + " (corrupt or truncated data)");
+            if (n < declared) throw bad("entry '" + e.name + "' inflates to " + n + " bytes, expected "
+                    + declared + " (corrupt or truncated data)");
             if (!inf.finished() && inf.inflate(new byte[1]) > 0)
-                throw bad("entry '" + e.name + "' inflates beyond its declared size " + out.length);
+                throw bad("entry '" + e.name + "' inflates beyond its declared size " + declared);
         } catch (DataFormatException ex) {
             throw bad("entry '" + e.name + "' has corrupt DEFLATE data: " + ex.getMessage());
         } finally {

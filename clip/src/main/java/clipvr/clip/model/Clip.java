@@ -1,5 +1,6 @@
 package clipvr.clip.model;
 
+import clipvr.autograd.GradMode;
 import clipvr.autograd.Var;
 import clipvr.autograd.nn.Embedding;
 import clipvr.autograd.nn.LayerNorm;
@@ -10,7 +11,10 @@ import clipvr.autograd.ops.Select;
 import clipvr.clip.io.ClipConfig;
 import clipvr.tensor.DType;
 import clipvr.tensor.Tensor;
+import clipvr.tensor.kernels.Gemm;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.random.RandomGenerator;
 
 /**
@@ -77,6 +81,7 @@ public final class Clip extends Module {
             eot[i] = best;
             len = Math.max(len, best + 1);
         }
+        if (packs(eot, len)) return encodeTextPacked(tokens, eot);
         int[] ids = new int[m * len];
         for (int i = 0; i < m; i++) System.arraycopy(tokens[i], 0, ids, i * len, len);
         int t = config.textWidth();
@@ -88,6 +93,54 @@ public final class Clip extends Module {
         for (int i = 0; i < m; i++) rows[i] = i * len + eot[i];
         x = Select.indexSelect(x.reshape(m * len, t), 0, rows);               // [M, width], the EOT features
         return x.matmul(textProjection.var());                                // [M, E]
+    }
+
+    /**
+     * Whether to run the text tower on packed prompts: only without a graph (inference), with the fast
+     * kernels ({@code -Dclipvr.kernels=reference} keeps the padded twin), and when padding to the
+     * longest prompt would waste at least a tenth of the positions.
+     */
+    private static boolean packs(int[] eot, int len) {
+        if (GradMode.enabled() || Gemm.useReference()) return false;
+        long real = 0;
+        for (int e : eot) real += e + 1;
+        return real * 10 <= (long) eot.length * len * 9;
+    }
+
+    /**
+     * {@link #encodeText} without padding: prompts sorted by length into groups of equal length, their
+     * tokens packed into R = Σ lengths rows, the linear layers run once over all rows and attention per
+     * group ({@link Transformer#forwardPackedCausal}). Each prompt's feature equals the padded pass's up to
+     * float rounding (the softmax of a row sums fewer masked zeros, as when the batch's longest prompt is shorter).
+     */
+    private Var encodeTextPacked(int[][] tokens, int[] eot) {
+        int m = tokens.length, t = config.textWidth();
+        Integer[] order = new Integer[m];
+        for (int i = 0; i < m; i++) order[i] = i;
+        java.util.Arrays.sort(order, java.util.Comparator.comparingInt(i -> eot[i]));   // stable: ties keep input order
+        List<Integer> counts = new ArrayList<>(), lengths = new ArrayList<>();
+        int rows = 0;
+        for (int i : order) {
+            int l = eot[i] + 1;
+            if (lengths.isEmpty() || lengths.getLast() != l) { lengths.add(l); counts.add(0); }
+            counts.set(counts.size() - 1, counts.getLast() + 1);
+            rows += l;
+        }
+        int[] ids = new int[rows], positions = new int[rows], eotRow = new int[m];
+        int at = 0;
+        for (int i : order) {
+            int l = eot[i] + 1;
+            System.arraycopy(tokens[i], 0, ids, at, l);
+            for (int j = 0; j < l; j++) positions[at + j] = j;
+            eotRow[i] = at + l - 1;
+            at += l;
+        }
+        Var x = tokenEmbedding.forward(ids, rows);                                         // [R, width], prompts packed
+        x = x.add(Select.indexSelect(positionalEmbedding.var(), 0, positions));            // + each row's position
+        x = transformer.forwardPackedCausal(x, counts.stream().mapToInt(Integer::intValue).toArray(),
+                lengths.stream().mapToInt(Integer::intValue).toArray());                   // [R, width]
+        x = lnFinal.forward(Select.indexSelect(x, 0, eotRow));                             // [M, width], EOT rows in input order
+        return x.matmul(textProjection.var());                                             // [M, E]
     }
 
     /** v / ‖v‖ along the last axis. */

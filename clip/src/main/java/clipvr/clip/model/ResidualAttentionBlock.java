@@ -28,4 +28,10 @@ public final class ResidualAttentionBlock extends Module {
         x = x.add(attn.forward(ln1.forward(x), mask));
         return x.add(mlp.forward(ln2.forward(x)));
     }
+
+    /** Packed causal sequences x2 [R, width] (see {@link MultiheadAttention#forwardPackedCausal}) → [R, width]. */
+    public Var forwardPackedCausal(Var x2, int[] counts, int[] lengths) {
+        x2 = x2.add(attn.forwardPackedCausal(ln1.forward(x2), counts, lengths));
+        return x2.add(mlp.forward(ln2.forward(x2)));
+    }
 }

@@ -35,4 +35,10 @@ public final class Transformer extends Module {
         for (ResidualAttentionBlock b : resblocks.list) x = b.forward(x, mask);
         return x;
     }
+
+    /** Packed causal sequences x2 [R, width], groups of counts[g] sequences of lengths[g] rows → [R, width]. */
+    public Var forwardPackedCausal(Var x2, int[] counts, int[] lengths) {
+        for (ResidualAttentionBlock b : resblocks.list) x2 = b.forwardPackedCausal(x2, counts, lengths);
+        return x2;
+    }
 }

@@ -38,6 +38,41 @@ public final class ClipTokenizer {
         return new ClipTokenizer(BpeVocabulary.fromBpeGz(bpeSimpleVocabGz));
     }
 
+    /**
+     * Loads either vocabulary format: OpenAI's {@code bpe_simple_vocab_16e6.txt.gz}, or a Hugging Face
+     * {@code vocab.json} with {@code merges.txt} beside it.
+     *
+     * @throws IllegalArgumentException if a file is missing (the message names the flag {@code --vocab})
+     */
+    public static ClipTokenizer load(Path vocab) {
+        if (!java.nio.file.Files.exists(vocab)) throw new IllegalArgumentException("--vocab: file not found: " + vocab);
+        if (vocab.getFileName().toString().endsWith(".json")) {
+            Path merges = vocab.resolveSibling("merges.txt");
+            if (!java.nio.file.Files.exists(merges)) throw new IllegalArgumentException("--vocab " + vocab + ": merges.txt not found beside it");
+            return fromHuggingFace(vocab, merges);
+        }
+        return fromBpeGz(vocab);
+    }
+
+    /**
+     * The vocabulary that belongs to a checkpoint: {@code bpe_simple_vocab_16e6.txt.gz} or a Hugging Face
+     * {@code vocab.json} beside the weights (or inside a checkpoint directory), else
+     * {@code <shared>/clip/bpe_simple_vocab_16e6.txt.gz} with {@code shared} from {@code -Dclipvr.shared}
+     * (default {@code ../shared}); null when none exists.
+     */
+    public static Path locateVocab(Path weights) {
+        if (weights != null) {
+            Path dir = java.nio.file.Files.isDirectory(weights) ? weights : weights.toAbsolutePath().getParent();
+            for (String name : new String[]{"bpe_simple_vocab_16e6.txt.gz", "vocab.json"}) {
+                Path p = dir.resolve(name);
+                if (java.nio.file.Files.exists(p)) return p;
+            }
+        }
+        Path shared = Path.of(System.getProperty("clipvr.shared", System.getProperty("clipvr.root", ".") + "/../shared"))
+                .resolve("clip/bpe_simple_vocab_16e6.txt.gz").toAbsolutePath().normalize();
+        return java.nio.file.Files.exists(shared) ? shared : null;
+    }
+
     /** Loads a Hugging Face {@code CLIPTokenizer}'s {@code vocab.json} and {@code merges.txt}. */
     public static ClipTokenizer fromHuggingFace(Path vocabJson, Path mergesTxt) {
         return new ClipTokenizer(BpeVocabulary.fromHuggingFace(vocabJson, mergesTxt));
@@ -111,6 +146,11 @@ public final class ClipTokenizer {
     }
 
     /** Id of {@code <|startoftext|>}: 49406. */
+    /** The vocabulary and merge ranks (for tests). */
+    BpeVocabulary vocabulary() {
+        return vocabulary;
+    }
+
     public int sot() {
         return sot;
     }

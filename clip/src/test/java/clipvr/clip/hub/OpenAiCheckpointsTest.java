@@ -50,6 +50,30 @@ class OpenAiCheckpointsTest {
         }
     }
 
+    /** The server promises 1 MiB and hangs up after 1000 bytes: a clear message, no file, no temporary left. */
+    @Test void interruptedDownloadIsDiscardedWithAClearMessage(@TempDir Path dir) throws Exception {
+        HttpServer s = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        s.createContext("/f", ex -> {
+            ex.sendResponseHeaders(200, 1 << 20);
+            var o = ex.getResponseBody();
+            o.write(new byte[1000]);
+            o.flush();
+            ex.getHttpContext().getServer().stop(0); // drop the connection mid-body
+        });
+        s.start();
+        var model = new OpenAiCheckpoints.Model("X", "x.pt", sha(new byte[1 << 20]));
+        try {
+            URI url = URI.create("http://127.0.0.1:" + s.getAddress().getPort() + "/f");
+            IOException e = assertThrows(IOException.class, () -> OpenAiCheckpoints.download(model, url, dir, n -> {}));
+            assertTrue(e.getMessage().contains("interrupted") || e.getMessage().contains("cannot download"), e.getMessage());
+            assertTrue(e.getMessage().contains("x.pt"), e.getMessage());
+            assertFalse(Files.exists(dir.resolve("x.pt")));
+            try (var files = Files.list(dir)) { assertEquals(0, files.count(), "partial file left behind"); }
+        } finally {
+            s.stop(0);
+        }
+    }
+
     @Test void unreachableServerGivesTheManualInstructions(@TempDir Path dir) {
         var m = OpenAiCheckpoints.model("ViT-B/32");
         IOException e = assertThrows(IOException.class, () -> OpenAiCheckpoints.download(m, URI.create("http://127.0.0.1:9/nothing"), dir, n -> {}));

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {TokenizeCommand.class, EncodeCommand.class, InitCommand.class, ConvertCommand.class,
                 ZeroshotCommand.class, BenchCommand.class, DownloadCommand.class, TrainCommand.class,
                 EvaluateCommand.class, ReportCommand.class, ValidateDescriptionsCommand.class, DemoCommand.class,
-                PretrainCommand.class})
+                PretrainCommand.class, PredictCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -24,11 +24,43 @@ public final class Main implements Runnable {
     public static int run(String... args) {
         CommandLine cl = new CommandLine(new Main());
         cl.setExecutionExceptionHandler((ex, cmd, parsed) -> {
+            OutOfMemoryError oom = outOfMemory(ex);
+            if (oom != null) {
+                cmd.getErr().println(outOfMemoryMessage(cmd.getCommandName()));
+                return EXIT_OUT_OF_MEMORY;
+            }
             String msg = ex.getMessage() == null ? ex.toString() : ex.getMessage();
             cmd.getErr().println("clipvr " + cmd.getCommandName() + ": " + msg);
             if (Boolean.getBoolean("clipvr.debug")) ex.printStackTrace(cmd.getErr());
             return ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException ? 2 : 1;
         });
-        return cl.execute(args);
+        try {
+            return cl.execute(args);
+        } catch (OutOfMemoryError e) { // an Error is not an Exception: picocli lets it through
+            System.err.println(outOfMemoryMessage(args.length > 0 ? args[0] : "clipvr"));
+            return EXIT_OUT_OF_MEMORY;
+        }
+    }
+
+    /** Exit status after the Java heap ran out. */
+    public static final int EXIT_OUT_OF_MEMORY = 3;
+
+    private static OutOfMemoryError outOfMemory(Throwable t) {
+        for (int depth = 0; t != null && depth < 16; t = t.getCause(), depth++)
+            if (t instanceof OutOfMemoryError oom) return oom;
+        return null;
+    }
+
+    /** One paragraph: the heap limit, how to raise it through the launcher, and how to need less (micro-batches). */
+    static String outOfMemoryMessage(String command) {
+        long max = Runtime.getRuntime().maxMemory();
+        String heap = max == Long.MAX_VALUE ? "unlimited" : max < (1L << 30) ? (max >> 20) + " MiB"
+                : String.format(java.util.Locale.ROOT, "%.1f GiB", max / (double) (1L << 30));
+        return "clipvr " + command + ": out of memory: the Java heap is full (maximum heap " + heap + "). Give Java more "
+                + "memory, e.g. CLIPVR_JAVA_OPTS=-Xmx16g ./clipvr " + command + " ... (the launcher's default is "
+                + "-XX:MaxRAMPercentage=25, a quarter of the machine's memory), or make the work smaller: for training, "
+                + "-Dclipvr.microBatch=8 in CLIPVR_JAVA_OPTS (default 32) splits each batch into micro-batches of that many images with the "
+                + "same result, and a smaller --batch or a smaller model also helps. Nothing was left half-written: "
+                + "every file is written atomically, so a run can continue with --resume.";
     }
 }

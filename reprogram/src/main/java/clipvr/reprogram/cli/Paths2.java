@@ -23,13 +23,8 @@ final class Paths2 {
             if (!Files.exists(explicit)) throw new IllegalArgumentException("--vocab: file not found: " + explicit);
             return explicit;
         }
-        if (weights != null) {
-            Path dir = Files.isDirectory(weights) ? weights : weights.toAbsolutePath().getParent();
-            for (String name : new String[]{"bpe_simple_vocab_16e6.txt.gz", "vocab.json"}) {
-                Path p = dir.resolve(name);
-                if (Files.exists(p)) return p;
-            }
-        }
+        Path found = clipvr.clip.text.ClipTokenizer.locateVocab(weights);
+        if (found != null) return found;
         Path shared = shared().resolve("clip/bpe_simple_vocab_16e6.txt.gz");
         if (Files.exists(shared)) return shared;
         Path bundled = root().resolve("weights/bpe_simple_vocab_16e6.txt.gz");   // committed with clipvr-mini (MIT, OpenAI)

@@ -38,7 +38,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--text-layers", description = "text-tower depth (default 3)") Integer textLayers;
     @Option(names = "--embed", description = "joint embedding size (default 128)") Integer embed;
     @Option(names = "--epochs", description = "epochs (default 10)") Integer epochs;
-    @Option(names = "--batch", description = "pairs per step (default 128)") Integer batch;
+    @Option(names = "--batch", description = "pairs per step (default 256)") Integer batch;
     @Option(names = "--lr", description = "peak learning rate (default 5e-4)") Double lr;
     @Option(names = "--warmup", description = "linear warm-up steps (default 200)") Integer warmup;
     @Option(names = "--weight-decay", description = "AdamW weight decay on matrices (default 0.2)") Double weightDecay;
@@ -46,7 +46,7 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--beta2", description = "AdamW beta2 (default 0.98)") Double beta2;
     @Option(names = "--eps", description = "AdamW epsilon (default 1e-6)") Double eps;
     @Option(names = "--grad-clip", description = "clip the global gradient norm (default 1.0; 0: off)") Double gradClip;
-    @Option(names = "--description-prob", description = "probability that a batch is captioned with class descriptions instead of templates (default 0.2)") Double descriptionProb;
+    @Option(names = "--description-prob", description = "probability that a caption is a class description instead of a template (default 0.3)") Double descriptionProb;
     @Option(names = "--crop-scale", description = "RandomResizedCrop's minimum area fraction (default 0.6)") Double cropScale;
     @Option(names = "--jitter", description = "colour jitter strength (default 0.1; 0: off)") Double jitter;
     @Option(names = "--eval-limit", description = "zero-shot check after every epoch on N test images per dataset (default 1000; 0: off)") Integer evalLimit;
@@ -56,7 +56,7 @@ public final class PretrainCommand implements Callable<Integer> {
     /** clipvr-mini's recipe. */
     static PretrainConfig defaults() {
         return new PretrainConfig(List.of("cifar10", "gtsrb"), List.of("gtsrb"), null, 32, 4, 128, 4, 128, 3, 128,
-                10, 128, 5e-4, 200, 0.2, 0.9, 0.98, 1e-6, 1.0, 0.2, 0.6, 0.1, 1000, 0L);
+                10, 256, 5e-4, 200, 0.2, 0.9, 0.98, 1e-6, 1.0, 0.3, 0.6, 0.1, 1000, 0L);
     }
 
     @Override public Integer call() {

@@ -51,18 +51,25 @@ public final class Cifar10Binary implements Dataset {
         try (var out = new java.io.ByteArrayOutputStream()) {
             for (String f : files) {
                 Path p = dir.resolve(f);
-                if (!Files.isRegularFile(p)) throw new IllegalArgumentException("CIFAR-10 binary: missing " + p);
+                if (!Files.isRegularFile(p)) throw new BadInputException("CIFAR-10 binary: missing " + p);
                 byte[] b = Files.readAllBytes(p);
                 if (b.length % RECORD != 0)
-                    throw new IllegalArgumentException("CIFAR-10 binary: " + p + " has " + b.length + " bytes, not a multiple of " + RECORD);
+                    throw new BadInputException("CIFAR-10 binary: " + p + " has " + b.length + " bytes, not a multiple of " + RECORD);
                 out.write(b);
             }
             Cifar10Binary d = new Cifar10Binary(s, out.toByteArray());
             for (int i = 0; i < d.n; i++)
-                if ((d.data[i * RECORD] & 0xFF) > 9) throw new IllegalArgumentException("CIFAR-10 binary: label " + (d.data[i * RECORD] & 0xFF) + " of record " + i + " in " + dir);
+                if ((d.data[i * RECORD] & 0xFF) > 9) throw new BadInputException("CIFAR-10 binary: label " + (d.data[i * RECORD] & 0xFF) + " of record " + i + " in " + dir);
             return d;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read CIFAR-10 binary files in " + dir, e);
+        }
+    }
+
+    private static void deleteTree(Path p) throws IOException {
+        if (!Files.exists(p)) return;
+        try (var s = Files.walk(p)) {
+            for (Path q : s.sorted(java.util.Comparator.reverseOrder()).toList()) Files.deleteIfExists(q);
         }
     }
 
@@ -108,15 +115,21 @@ public final class Cifar10Binary implements Dataset {
         } finally {
             Files.deleteIfExists(tmp);
         }
+        // unpack into a temporary folder and rename it into place, so that a kill while unpacking never leaves a
+        // half-written cifar-10-batches-bin/ that a later run would take for complete
+        Path partial = dataDir.resolve("." + DIR_NAME + ".partial");
+        deleteTree(partial);
         try (TarReader tar = TarReader.open(archive)) {
             for (TarReader.Entry e; (e = tar.next()) != null; ) {
                 if (e.type() != TarReader.Type.FILE || !e.name().startsWith(DIR_NAME + "/")) continue;
-                Path target = dataDir.resolve(e.name()).normalize();
-                if (!target.startsWith(dataDir.normalize())) throw new IOException("archive entry outside the data folder: " + e.name());
+                Path target = partial.resolve(e.name().substring(DIR_NAME.length() + 1)).normalize();
+                if (!target.startsWith(partial.normalize())) throw new IOException("archive entry outside the data folder: " + e.name());
                 Files.createDirectories(target.getParent());
                 Files.write(target, tar.readContent());
             }
         }
+        deleteTree(dir); // an older, incomplete copy
+        Files.move(partial, dir, StandardCopyOption.ATOMIC_MOVE);
         return dir;
     }
 }

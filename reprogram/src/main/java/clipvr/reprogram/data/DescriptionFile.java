@@ -57,7 +57,7 @@ public final class DescriptionFile {
         Path p = Path.of(nameOrPath);
         if (Files.isRegularFile(p)) return load(p);
         if (DescriptionFile.class.getResource(resourcePath(nameOrPath)) != null) return resource(nameOrPath);
-        throw new IllegalArgumentException("description file '" + nameOrPath + "' is neither a file nor a bundled resource ("
+        throw new BadInputException("description file '" + nameOrPath + "' is neither a file nor a bundled resource ("
                 + resourcePath(nameOrPath) + ")");
     }
 
@@ -68,7 +68,7 @@ public final class DescriptionFile {
     public static DescriptionFile resource(String name) {
         String res = resourcePath(name);
         try (InputStream in = DescriptionFile.class.getResourceAsStream(res)) {
-            if (in == null) throw new IllegalArgumentException("no bundled description file " + res);
+            if (in == null) throw new BadInputException("no bundled description file " + res);
             return parse(in, "resource " + res);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read resource " + res + ": " + e.getMessage(), e);
@@ -92,24 +92,26 @@ public final class DescriptionFile {
     private static DescriptionFile parse(InputStream in, String source) throws IOException {
         Map<String, List<String>> map = new LinkedHashMap<>();
         try (JsonParser p = JSON.getFactory().createParser(in)) {
-            if (p.nextToken() != JsonToken.START_OBJECT) throw new IllegalArgumentException(source + ": expected a JSON object {class: [sentences]}");
+            if (p.nextToken() != JsonToken.START_OBJECT) throw new BadInputException(source + ": expected a JSON object {class: [sentences]}");
             for (JsonToken t = p.nextToken(); t != JsonToken.END_OBJECT; t = p.nextToken()) {
                 String cls = p.currentName();
                 if (p.nextToken() != JsonToken.START_ARRAY) {
-                    throw new IllegalArgumentException(source + ": value of class '" + cls + "' is not an array of sentences");
+                    throw new BadInputException(source + ": value of class '" + cls + "' is not an array of sentences");
                 }
                 List<String> sentences = new ArrayList<>();
                 for (JsonToken s = p.nextToken(); s != JsonToken.END_ARRAY; s = p.nextToken()) {
                     if (s != JsonToken.VALUE_STRING) {
-                        throw new IllegalArgumentException(source + ": class '" + cls + "' has a non-string entry (" + s + ") at position " + sentences.size());
+                        throw new BadInputException(source + ": class '" + cls + "' has a non-string entry (" + s + ") at position " + sentences.size());
                     }
                     sentences.add(p.getText());
                 }
                 map.put(cls, List.copyOf(sentences));
             }
-            if (p.nextToken() != null) throw new IllegalArgumentException(source + ": trailing content after the JSON object");
+            if (p.nextToken() != null) throw new BadInputException(source + ": trailing content after the JSON object");
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException(source + ": invalid JSON: " + e.getOriginalMessage(), e);
+            throw new BadInputException(source + ": invalid JSON: " + e.getOriginalMessage(), e);
+        } catch (java.io.CharConversionException e) { // Jackson's encoding detection saw UTF-32 (found by fuzzing)
+            throw new BadInputException(source + ": not valid UTF-8/16/32 text: " + e.getMessage(), e);
         }
         return new DescriptionFile(Collections.unmodifiableMap(map), source);
     }
@@ -126,7 +128,7 @@ public final class DescriptionFile {
     /** Sentences of {@code className}, all of them (unfiltered). */
     public List<String> sentences(String className) {
         List<String> s = classes.get(className);
-        if (s == null) throw new IllegalArgumentException(source + " has no class '" + className + "'");
+        if (s == null) throw new BadInputException(source + " has no class '" + className + "'");
         return s;
     }
 
@@ -156,15 +158,15 @@ public final class DescriptionFile {
      * @throws IllegalArgumentException if a class is missing from the file or has no usable sentence
      */
     public List<String> sample(List<String> classNames, int m, RandomGenerator rng) {
-        if (m <= 0) throw new IllegalArgumentException("m must be positive, got " + m);
+        if (m <= 0) throw new BadInputException("m must be positive, got " + m);
         List<String> out = new ArrayList<>(classNames.size() * m);
         for (String cls : classNames) {
             if (!classes.containsKey(cls)) {
-                throw new IllegalArgumentException(source + " has no descriptions for class '" + cls + "'");
+                throw new BadInputException(source + " has no descriptions for class '" + cls + "'");
             }
             List<String> filtered = usable(cls);
             int n = filtered.size();
-            if (n == 0) throw new IllegalArgumentException(source + ": class '" + cls + "' has no sentence of at least " + MIN_CHARS + " characters");
+            if (n == 0) throw new BadInputException(source + ": class '" + cls + "' has no sentence of at least " + MIN_CHARS + " characters");
             if (m < n) {
                 String[] pool = filtered.toArray(String[]::new);
                 for (int i = 0; i < m; i++) {          // partial Fisher-Yates: m distinct, random order

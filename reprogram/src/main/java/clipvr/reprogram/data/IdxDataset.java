@@ -78,7 +78,7 @@ public final class IdxDataset implements Dataset {
                 if (Files.isRegularFile(p)) return p;
             }
         }
-        throw new IllegalArgumentException("IDX " + kind + " file for '" + prefix + "' not found in " + dir + " (tried " + tried + ")");
+        throw new BadInputException("IDX " + kind + " file for '" + prefix + "' not found in " + dir + " (tried " + tried + ")");
     }
 
     /**
@@ -94,23 +94,24 @@ public final class IdxDataset implements Dataset {
         try (DataInputStream in = new DataInputStream(TarReader.openMaybeGzip(imagesFile))) {
             int magic = in.readInt();
             if (magic != IMAGES_MAGIC) {
-                throw new IllegalArgumentException(imagesFile + ": not an IDX image file (magic " + magic + ", expected "
+                throw new BadInputException(imagesFile + ": not an IDX image file (magic " + magic + ", expected "
                         + IMAGES_MAGIC + (magic == LABELS_MAGIC ? "; this is a label file" : "") + ")");
             }
             n = in.readInt();
             rows = in.readInt();
             cols = in.readInt();
-            if (n < 0 || rows <= 0 || cols <= 0 || (long) n * rows * cols > Integer.MAX_VALUE - 16) {
-                throw new IllegalArgumentException(imagesFile + ": invalid IDX image dimensions " + n + " x " + rows + " x " + cols);
+            // (long) n * rows * cols can overflow long itself (found by fuzzing): bound each factor first
+            if (n < 0 || rows <= 0 || cols <= 0 || (long) rows * cols > Integer.MAX_VALUE || (long) n * rows * cols > Integer.MAX_VALUE - 16) {
+                throw new BadInputException(imagesFile + ": invalid IDX image dimensions " + n + " x " + rows + " x " + cols);
             }
             pixels = in.readNBytes(n * rows * cols);
             if (pixels.length != n * rows * cols) {
-                throw new IllegalArgumentException(imagesFile + ": truncated: header declares " + n + " images of " + rows + "x" + cols
+                throw new BadInputException(imagesFile + ": truncated: header declares " + n + " images of " + rows + "x" + cols
                         + " (" + ((long) n * rows * cols) + " bytes) but only " + pixels.length + " bytes follow");
             }
-            if (in.read() >= 0) throw new IllegalArgumentException(imagesFile + ": trailing data after " + n + " images");
+            if (in.read() >= 0) throw new BadInputException(imagesFile + ": trailing data after " + n + " images");
         } catch (EOFException e) {
-            throw new IllegalArgumentException(imagesFile + ": truncated IDX header", e);
+            throw new BadInputException(imagesFile + ": truncated IDX header", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + imagesFile + ": " + e.getMessage(), e);
         }
@@ -118,23 +119,23 @@ public final class IdxDataset implements Dataset {
         try (DataInputStream in = new DataInputStream(TarReader.openMaybeGzip(labelsFile))) {
             int magic = in.readInt();
             if (magic != LABELS_MAGIC) {
-                throw new IllegalArgumentException(labelsFile + ": not an IDX label file (magic " + magic + ", expected "
+                throw new BadInputException(labelsFile + ": not an IDX label file (magic " + magic + ", expected "
                         + LABELS_MAGIC + (magic == IMAGES_MAGIC ? "; this is an image file" : "") + ")");
             }
             int m = in.readInt();
-            if (m != n) throw new IllegalArgumentException(labelsFile + " has " + m + " labels but " + imagesFile + " has " + n + " images");
+            if (m != n) throw new BadInputException(labelsFile + " has " + m + " labels but " + imagesFile + " has " + n + " images");
             labels = in.readNBytes(m);
-            if (labels.length != m) throw new IllegalArgumentException(labelsFile + ": truncated: " + m + " labels declared, " + labels.length + " present");
-            if (in.read() >= 0) throw new IllegalArgumentException(labelsFile + ": trailing data after " + m + " labels");
+            if (labels.length != m) throw new BadInputException(labelsFile + ": truncated: " + m + " labels declared, " + labels.length + " present");
+            if (in.read() >= 0) throw new BadInputException(labelsFile + ": trailing data after " + m + " labels");
         } catch (EOFException e) {
-            throw new IllegalArgumentException(labelsFile + ": truncated IDX header", e);
+            throw new BadInputException(labelsFile + ": truncated IDX header", e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + labelsFile + ": " + e.getMessage(), e);
         }
         for (int i = 0; i < labels.length; i++) {
             int y = labels[i] & 0xFF;
             if (y >= classNames.size()) {
-                throw new IllegalArgumentException(labelsFile + ": label " + y + " of item " + i + " is outside [0, " + classNames.size() + ")");
+                throw new BadInputException(labelsFile + ": label " + y + " of item " + i + " is outside [0, " + classNames.size() + ")");
             }
         }
         return new IdxDataset(Split.normalize(split), List.copyOf(classNames), pixels, labels, rows, cols, imagesFile.toString());

@@ -62,7 +62,7 @@ public final class TarImageDataset implements Dataset {
     public static TarImageDataset open(Path archive, String split, List<String> classNames) {
         Map<String, TarImageDataset> m = scan(archive, Set.of(split), classNames);
         TarImageDataset d = m.get(split);
-        if (d == null) throw new IllegalArgumentException("archive " + archive + " has no '" + split + "' split; found " + m.keySet());
+        if (d == null) throw new BadInputException("archive " + archive + " has no '" + split + "' split; found " + m.keySet());
         return d;
     }
 
@@ -98,7 +98,7 @@ public final class TarImageDataset implements Dataset {
 
     /** @param wanted splits whose bytes are kept; {@code null} = all. Map keys are all splits found. */
     private static Map<String, TarImageDataset> scan(Path archive, Set<String> wanted, List<String> explicitNames) {
-        if (!Files.isRegularFile(archive)) throw new IllegalArgumentException("archive " + archive + " does not exist");
+        if (!Files.isRegularFile(archive)) throw new BadInputException("archive " + archive + " does not exist");
         Map<String, List<Item>> bySplit = new LinkedHashMap<>();
         TreeSet<String> folders = new TreeSet<>();
         Map<String, String> namesFiles = new HashMap<>();   // prefix -> content
@@ -110,7 +110,7 @@ public final class TarImageDataset implements Dataset {
                 if (m == null) continue;
                 if (!rootSet) { root = m.prefix(); rootSet = true; }
                 else if (!m.prefix().equals(root)) {
-                    throw new IllegalArgumentException("archive " + archive + " mixes image trees '" + root + "' and '" + m.prefix()
+                    throw new BadInputException("archive " + archive + " mixes image trees '" + root + "' and '" + m.prefix()
                             + "' (expected [<root>/]<split>/<class>/<image>)");
                 }
                 folders.add(m.folder());
@@ -121,7 +121,7 @@ public final class TarImageDataset implements Dataset {
             throw new UncheckedIOException("cannot read archive " + archive + ": " + e.getMessage(), e);
         }
         if (bySplit.isEmpty()) {
-            throw new IllegalArgumentException("archive " + archive + " contains no images in the layout [<root>/]<split>/<class>/<image>");
+            throw new BadInputException("archive " + archive + " contains no images in the layout [<root>/]<split>/<class>/<image>");
         }
         List<String> classFolders = ImageFolderDataset.sortClassFolders(folders);
         List<String> names = resolveNames(archive, root == null ? "" : root, classFolders, explicitNames, namesFiles);
@@ -171,7 +171,7 @@ public final class TarImageDataset implements Dataset {
             from = "bundled names";
         }
         if (names.size() != folders.size()) {
-            throw new IllegalArgumentException(from + " has " + names.size() + " classes but archive " + archive + " has "
+            throw new BadInputException(from + " has " + names.size() + " classes but archive " + archive + " has "
                     + folders.size() + " class folders");
         }
         return names;
@@ -206,7 +206,7 @@ public final class TarImageDataset implements Dataset {
                     count++;
                 }
             }
-            if (count == 0) throw new IllegalArgumentException("archive " + archive + " contains no images to extract");
+            if (count == 0) throw new BadInputException("archive " + archive + " contains no images to extract");
             List<String> names = resolveNames(archive, root, ImageFolderDataset.sortClassFolders(folders), null, namesFiles);
             try (OutputStream os = Files.newOutputStream(out.resolve(ImageFolderDataset.NAMES_FILE))) {
                 os.write((String.join("\n", names) + "\n").getBytes(StandardCharsets.UTF_8));

@@ -14,10 +14,8 @@ import java.util.SplittableRandom;
  * ({@code ../shared/reference/clip-prompts.md}) and the project's own description sentences of the class (bundled
  * {@code <dataset>_{des,dist,cse_1,cse_2,cse_3}.json}, where they exist), all tokenized once.
  *
- * <p>{@link #draw}: a description sentence of the class (if it has any) or a filled template, chosen uniformly; the
- * generator is the caller's, so a caption depends only on (seed, epoch, image). Whether a batch is a description batch
- * is decided per batch (see {@link Pretrainer}): templates are ~15 tokens, descriptions ~35, and the text tower computes
- * every position up to the batch's longest caption, so mixing both in every batch would cost the length of the longest.
+ * <p>{@link #draw}: with probability {@code descriptionProb} a description sentence (if the class has any), otherwise a
+ * template, each uniformly; the generator is the caller's, so a caption depends only on (seed, epoch, image).
  */
 public final class Captions {
     /** The description kinds pooled as caption sentences. */
@@ -63,15 +61,19 @@ public final class Captions {
     public List<String> templates(int c) { return templateTexts.get(c); }
     public List<String> descriptions(int c) { return descriptionTexts.get(c); }
 
-    /** A caption of class {@code c} as 77 token ids (shared array: do not modify): a description if asked and available. */
-    public int[] draw(int c, boolean description, SplittableRandom rng) {
-        int[][] pool = description && descriptionTokens.get(c).length > 0 ? descriptionTokens.get(c) : templateTokens.get(c);
+    /** A caption of class {@code c} as 77 token ids (shared array: do not modify). */
+    public int[] draw(int c, double descriptionProb, SplittableRandom rng) {
+        int[][] desc = descriptionTokens.get(c), tpl = templateTokens.get(c);
+        boolean useDescription = rng.nextDouble() < descriptionProb && desc.length > 0;
+        int[][] pool = useDescription ? desc : tpl;
         return pool[rng.nextInt(pool.length)];
     }
 
-    /** The text {@link #draw} returns for the same arguments and generator state (for tests and inspection). */
-    public String drawText(int c, boolean description, SplittableRandom rng) {
-        List<String> pool = description && !descriptionTexts.get(c).isEmpty() ? descriptionTexts.get(c) : templateTexts.get(c);
+    /** The text {@link #draw} would return for the same generator state (for tests and inspection). */
+    public String drawText(int c, double descriptionProb, SplittableRandom rng) {
+        List<String> desc = descriptionTexts.get(c), tpl = templateTexts.get(c);
+        boolean useDescription = rng.nextDouble() < descriptionProb && !desc.isEmpty();
+        List<String> pool = useDescription ? desc : tpl;
         return pool.get(rng.nextInt(pool.size()));
     }
 }

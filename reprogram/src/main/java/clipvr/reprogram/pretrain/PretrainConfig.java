@@ -29,7 +29,7 @@ import java.util.List;
  * @param beta2           AdamW β₂ (CLIP: 0.98)
  * @param eps             AdamW ε (CLIP: 1e-6)
  * @param gradClip        clip the global gradient norm to this (0: off)
- * @param descriptionProb probability that a batch's captions are description sentences of the classes instead of templates
+ * @param descriptionProb probability that a caption is a description sentence of the class instead of a template
  * @param cropScale       RandomResizedCrop's minimum area fraction (maximum 1)
  * @param jitter          colour jitter strength: brightness, contrast, saturation factors in [1 - j, 1 + j] (0: off)
  * @param evalLimit       zero-shot check after every epoch on this many class-balanced test images per dataset (0: off)

@@ -41,7 +41,6 @@ import java.util.stream.IntStream;
  *   for epoch e, for step s over the shuffled images (seed, "shuffle", e), full batches only:
  *       images   ← Augmentation(image i; generator (seed, "augment", e, i))            [B, 3, R, R]
  *       captions ← Captions.draw(class of i; generator (seed, "caption", e, i))       [B][77]
- *                  (a description batch with probability p, decided by (seed, "caption-kind", e, s))
  *       loss     ← ContrastiveLoss(exp(t) · norm(I)·norm(T)ᵀ)                         [B, B] → scalar
  *       backward; AdamW (decay on matrices only), warm-up + cosine, clip, clamp t
  *   after every epoch: zero-shot check, atomic checkpoint + model + results.json
@@ -107,6 +106,14 @@ public final class Pretrainer {
 
     /** Runs (or, with {@link Options#resume()}, continues) the pretraining run in {@code runDir}. */
     public static PretrainResults run(PretrainConfig config, Path vocab, Path runDir, Options options) {
+        // one writer per run directory (see Trainer.run)
+        try (clipvr.clip.io.RunLock lock = clipvr.clip.io.RunLock.acquire(runDir, "pretrain")) {
+            clipvr.clip.io.AtomicFiles.removeStaleTemporaries(runDir); // left by a writer killed mid-write
+            return runLocked(config, vocab, runDir, options);
+        }
+    }
+
+    private static PretrainResults runLocked(PretrainConfig config, Path vocab, Path runDir, Options options) {
         Path cfgFile = runDir.resolve(CONFIG);
         if (Files.exists(cfgFile) && !options.resume())
             throw new IllegalArgumentException("--out " + runDir + " already holds a pretraining run; pass --resume to continue it, or choose another --out");
@@ -189,7 +196,7 @@ public final class Pretrainer {
             for (int it = 0; it < stepsPerEpoch; it++) {
                 int[] idx = Arrays.copyOfRange(order, it * b, (it + 1) * b);
                 Tensor pixels = images(idx, epoch);                                    // [B, 3, R, R]
-                int[][] tokens = captions(idx, epoch, it);                             // [B][77]
+                int[][] tokens = captions(idx, epoch);                                 // [B][77]
                 optim.zeroGrad();
                 double loss = step(model, pixels, tokens);
                 if (!Double.isFinite(loss))
@@ -236,12 +243,11 @@ public final class Pretrainer {
         return Tensor.of(all, idx.length, 3, r, r);
     }
 
-    /** One caption per image of {@code idx} for step {@code step} of {@code epoch}, drawn afresh each epoch. */
-    int[][] captions(int[] idx, int epoch, int step) {
-        boolean descriptions = Seeds.rng(config.seed(), "caption-kind", epoch, step).nextDouble() < config.descriptionProb();
+    /** One caption per image of {@code idx}, drawn afresh each epoch. */
+    int[][] captions(int[] idx, int epoch) {
         int[][] out = new int[idx.length][];
         for (int k = 0; k < idx.length; k++)
-            out[k] = captions.draw(train.labels()[idx[k]], descriptions, Seeds.rng(config.seed(), "caption", epoch, idx[k]));
+            out[k] = captions.draw(train.labels()[idx[k]], config.descriptionProb(), Seeds.rng(config.seed(), "caption", epoch, idx[k]));
         return out;
     }
 
@@ -280,7 +286,22 @@ public final class Pretrainer {
 
     // ------------------------------------------------------------------ checkpoints
 
+    /**
+     * Writes the epoch's checkpoint files (each atomically). A failure (full disk, read-only or vanished directory)
+     * becomes one message naming the cause and what to do; the files already in the directory stay intact.
+     */
     private void writeCheckpoint(int epoch) {
+        try {
+            writeCheckpointFiles(epoch);
+        } catch (java.io.UncheckedIOException | clipvr.clip.io.CheckpointException e) {
+            throw new java.io.UncheckedIOException("cannot save the checkpoint of epoch " + epoch + " in " + runDir + ": "
+                    + e.getMessage() + ". Every file in the run directory is written atomically, so the last complete "
+                    + "checkpoint is intact: fix the cause, then continue with 'clipvr pretrain --out " + runDir + " --resume'",
+                    e.getCause() instanceof java.io.IOException io ? io : new java.io.IOException(e.getMessage(), e));
+        }
+    }
+
+    private void writeCheckpointFiles(int epoch) {
         Map<String, Tensor> all = new LinkedHashMap<>();
         model.stateDict().forEach((k, v) -> all.put("model." + k, v));
         all.putAll(optim.state());

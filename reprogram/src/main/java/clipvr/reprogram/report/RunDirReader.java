@@ -1,5 +1,7 @@
 package clipvr.reprogram.report;
 
+import clipvr.reprogram.data.BadInputException;
+
 import clipvr.clip.io.Checkpoint;
 import clipvr.clip.io.RawTensor;
 import clipvr.clip.io.SafetensorsReader;
@@ -46,13 +48,14 @@ public final class RunDirReader {
 
     /** Reads {@code dir}; {@code fallbackClassNames} (e.g. the dataset's) are used when the run names none. */
     public static RunData read(Path dir, List<String> fallbackClassNames) {
-        if (!Files.isDirectory(dir)) throw new IllegalArgumentException("run directory " + dir + " does not exist");
+        if (!Files.isDirectory(dir)) throw new BadInputException("run directory " + dir + " does not exist");
         Path resultsFile = dir.resolve(RESULTS);
         if (!Files.isRegularFile(resultsFile))
-            throw new IllegalArgumentException("run directory " + dir + " has no " + RESULTS + " (missing file " + resultsFile + ")");
+            throw new BadInputException("run directory " + dir + " has no " + RESULTS + " (missing file " + resultsFile + ")");
         List<String> notes = new ArrayList<>();
         JsonNode results = readJson(resultsFile);
-        if (!results.isObject()) throw new IllegalArgumentException(resultsFile + ": expected a JSON object");
+        if (!results.isObject()) throw new BadInputException(resultsFile + ": expected a JSON object");
+        results = newerEmbeddedResults(dir.resolve(CHECKPOINT), results, notes);
 
         JsonNode config = results.path("config");
         if (!config.isObject()) {
@@ -156,6 +159,27 @@ public final class RunDirReader {
     }
 
     // ---------------------------------------------------------------------------------------------------------
+
+    /**
+     * A live run writes checkpoint.safetensors (with its results embedded) and then results.json, each atomically.
+     * A reader that lands between the two sees a results.json one epoch older than the checkpoint; the results
+     * embedded in the checkpoint then describe the same state as its tensors, so they are used instead.
+     */
+    static JsonNode newerEmbeddedResults(Path ckFile, JsonNode results, List<String> notes) {
+        if (!Files.isRegularFile(ckFile)) return results;
+        try {
+            String embedded = SafetensorsReader.read(ckFile).metadata().get("clipvr.results");
+            if (embedded == null) return results;
+            JsonNode e = JSON.readTree(embedded);
+            int done = results.path("epochs_completed").asInt(-1), ckDone = e.path("epochs_completed").asInt(-1);
+            if (!e.isObject() || ckDone <= done) return results;
+            notes.add(RESULTS + " (epoch " + done + ") is older than " + CHECKPOINT + " (epoch " + ckDone + "): the run was "
+                    + "writing; the results embedded in the checkpoint are shown.");
+            return e;
+        } catch (RuntimeException | IOException ex) {
+            return results; // an unreadable checkpoint is reported by readCheckpoint
+        }
+    }
 
     private static Summary summary(String key, JsonNode s, List<String> classNames) {
         Double epoch = num(s, "epoch");
@@ -475,6 +499,8 @@ public final class RunDirReader {
     static JsonNode readJson(Path file) {
         try {
             return JSON.readTree(file.toFile());
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new BadInputException(file + ": invalid JSON: " + e.getOriginalMessage(), e);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read " + file + ": " + e.getMessage(), e);
         }

@@ -62,6 +62,17 @@ public record Preprocessing(Transform train, Transform test, int size, boolean n
         };
     }
 
+    /** The evaluation input of one image: the test transform, ToTensor and (if the method wants it) CLIP normalisation; CHW floats. */
+    public float[] testPixels(RgbImage img) {
+        return pixels(img, test, new SplittableRandom(0));
+    }
+
+    private float[] pixels(RgbImage img, Transform t, SplittableRandom rng) {
+        float[] chw = ToTensor.apply(t.apply(img, rng));
+        if (normalise) Normalize.CLIP.applyInPlace(chw);
+        return chw;
+    }
+
     /** A batch: pixels [n, 3, s, s] and labels [n]. */
     public record Batch(Tensor pixels, int[] labels) {}
 
@@ -77,11 +88,9 @@ public record Preprocessing(Transform train, Transform test, int size, boolean n
         IntStream.range(0, n).parallel().forEach(k -> {
             int i = indices[k];
             RgbImage img = ImageDecoder.toRgb(data.image(i));
-            RgbImage out = train ? this.train.apply(img, Seeds.rng(seed, "augment", epoch, i)) : test.apply(img, new SplittableRandom(0));
-            float[] chw = ToTensor.apply(out);
+            float[] chw = pixels(img, train ? this.train : test, train ? Seeds.rng(seed, "augment", epoch, i) : new SplittableRandom(0));
             if (chw.length != per)
                 throw new IllegalStateException("transform of " + data.id(i) + " gave " + chw.length + " values, expected " + per);
-            if (normalise) Normalize.CLIP.applyInPlace(chw);
             System.arraycopy(chw, 0, all, k * per, per);
             labels[k] = data.label(i);
         });

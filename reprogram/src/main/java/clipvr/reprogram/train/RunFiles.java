@@ -43,7 +43,7 @@ public final class RunFiles {
         try {
             writeAtomically(file, JSON.writeValueAsBytes(value));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+            throw new UncheckedIOException("cannot write " + file + ": " + clipvr.clip.io.AtomicFiles.explain(e), e);
         }
     }
 

@@ -142,6 +142,15 @@ public final class Trainer {
      * {@link Options#resume()} continues a stopped run bit-identically. Returns the final results.
      */
     public static RunResults run(TrainConfig.Builder settings, Path runDir, Options options) {
+        // One writer per run directory, taken before the "already holds a run" check so that two runs started at the
+        // same moment cannot both pass it; the OS drops the lock when the process dies, so a killed run can resume.
+        try (clipvr.clip.io.RunLock lock = clipvr.clip.io.RunLock.acquire(runDir, "train")) {
+            clipvr.clip.io.AtomicFiles.removeStaleTemporaries(runDir); // left by a writer killed mid-write
+            return runLocked(settings, runDir, options);
+        }
+    }
+
+    private static RunResults runLocked(TrainConfig.Builder settings, Path runDir, Options options) {
         Path cfgFile = runDir.resolve(RunFiles.CONFIG);
         boolean hasRun = Files.exists(cfgFile) || Files.exists(runDir.resolve(RunFiles.CHECKPOINT));
         TrainConfig stored = null;
@@ -192,13 +201,7 @@ public final class Trainer {
 
     /** Loads OpenAI's gz vocabulary or a Hugging Face vocab.json (merges.txt beside it). */
     public static ClipTokenizer loadTokenizer(Path vocab) {
-        if (!Files.exists(vocab)) throw new IllegalArgumentException("--vocab: file not found: " + vocab);
-        if (vocab.getFileName().toString().endsWith(".json")) {
-            Path merges = vocab.resolveSibling("merges.txt");
-            if (!Files.exists(merges)) throw new IllegalArgumentException("--vocab " + vocab + ": merges.txt not found beside it");
-            return ClipTokenizer.fromHuggingFace(vocab, merges);
-        }
-        return ClipTokenizer.fromBpeGz(vocab);
+        return ClipTokenizer.load(vocab);
     }
 
     /** Indices interleaved class by class, the first {@code limit} (all when null): a class-balanced subset. */
@@ -455,7 +458,22 @@ public final class Trainer {
 
     // ------------------------------------------------------------------ checkpoints
 
+    /**
+     * Writes the epoch's checkpoint files (each atomically). A failure (full disk, read-only or vanished directory)
+     * becomes one message naming the cause and what to do; the files already in the directory stay intact.
+     */
     private void writeCheckpoint(int epoch, boolean newBest) {
+        try {
+            writeCheckpointFiles(epoch, newBest);
+        } catch (java.io.UncheckedIOException | clipvr.clip.io.CheckpointException e) {
+            throw new java.io.UncheckedIOException("cannot save the checkpoint of epoch " + epoch + " in " + runDir + ": "
+                    + e.getMessage() + ". Every file in the run directory is written atomically, so the last complete "
+                    + "checkpoint is intact: fix the cause, then continue with 'clipvr train --out " + runDir + " --resume'",
+                    e.getCause() instanceof java.io.IOException io ? io : new java.io.IOException(e.getMessage(), e));
+        }
+    }
+
+    private void writeCheckpointFiles(int epoch, boolean newBest) {
         Map<String, Tensor> modelState = model.state();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", RunFiles.FORMAT);

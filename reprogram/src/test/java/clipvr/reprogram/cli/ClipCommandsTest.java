@@ -70,6 +70,14 @@ class ClipCommandsTest {
         for (int i = 0; i < got.length; i++) assertEquals(want[i], got[i], 1e-4);
     }
 
+    /** The pretrain-step bench runs the pretraining step on a tiny random model and reports peak heap and RSS. */
+    @Test void benchPretrainStepRunsATinyModel() {
+        Run r = run("bench", "--what", "pretrain-step", "--res", "8", "--patch", "4", "--vision-width", "64", "--vision-layers", "1",
+                "--text-width", "64", "--text-layers", "1", "--embed", "8", "--ctx", "5", "--batch", "4", "--reps", "1", "--warmup", "0");
+        assertEquals(0, r.code, r.err);
+        assertTrue(r.out.contains("pretrain-step res=8 patch=4") && r.out.contains("images/s") && r.out.contains("peak heap"), r.out);
+    }
+
     @Test void tokenizePrintsOneJsonArrayOf77PerText() {
         Run r = run("tokenize", "--vocab", vocab.toString(), "a photo of a cat", "a dog");
         assertEquals(0, r.code, r.err);

@@ -67,12 +67,14 @@ class AugmentationAndCaptionsTest {
         assertFalse(cap.descriptions(1).isEmpty(), "bundled cifar10 descriptions");
         Set<String> seen = new HashSet<>();
         for (int s = 0; s < 400; s++) {
-            String t = cap.drawText(1, s % 2 == 0, new SplittableRandom(s));
-            assertArrayEquals(tok.tokenize(t, 77, true), cap.draw(1, s % 2 == 0, new SplittableRandom(s)), t);
-            if (s % 2 == 0) assertTrue(cap.descriptions(1).contains(t), t);
-            else assertTrue(cap.templates(1).contains(t), t);
+            String t = cap.drawText(1, 0.5, new SplittableRandom(s));
+            assertArrayEquals(tok.tokenize(t, 77, true), cap.draw(1, 0.5, new SplittableRandom(s)), t);
+            assertTrue(cap.descriptions(1).contains(t) || cap.templates(1).contains(t), t);
+            assertTrue(cap.templates(1).contains(cap.drawText(1, 0.0, new SplittableRandom(s))), "p = 0: templates only");
+            assertTrue(cap.descriptions(1).contains(cap.drawText(1, 1.0, new SplittableRandom(s))), "p = 1: descriptions only");
             seen.add(t);
         }
-        assertTrue(seen.size() > 30, "captions vary: " + seen.size());
+        long descriptions = seen.stream().filter(cap.descriptions(1)::contains).count();
+        assertTrue(seen.size() > 30 && descriptions > 10 && descriptions < seen.size(), "captions vary: " + seen.size() + ", " + descriptions + " descriptions");
     }
 }

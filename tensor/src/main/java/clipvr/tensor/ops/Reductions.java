@@ -1,6 +1,9 @@
 package clipvr.tensor.ops;
 
 import clipvr.tensor.Backends;
+import clipvr.tensor.DType;
+import clipvr.tensor.kernels.ColumnSums;
+import clipvr.tensor.kernels.CpuBackend;
 import clipvr.tensor.Shape;
 import clipvr.tensor.Tensor;
 
@@ -30,12 +33,36 @@ public final class Reductions {
 
     static Tensor reduce(String name, ReduceOp op, Tensor x, int[] axes, boolean keepdim) {
         int[] ax = Shape.axes(name, axes, x.rank());
+        if (op == ReduceOp.SUM) {
+            Tensor cs = leadingColumnSums(x, ax, keepdim);
+            if (cs != null) return cs;
+        }
         Rows r = rows(x, ax);
         Tensor out = Tensor.empty(x.device(), x.dtype(), Shape.reduced(x.shape(), ax, keepdim));
         if (r.n == 0 && op != ReduceOp.SUM)
             throw new IllegalArgumentException(name + ": reduction over an empty axis of " + Shape.str(x.shape()));
         if (r.n == 0) return out.fill(0);
         Backends.of(x).reduceRows(op, r.x, r.rows, r.n, out);
+        return out;
+    }
+
+    /**
+     * A sum over the leading axes of a contiguous float32 CPU tensor (bias gradients: [N, ..., C] → [C]) read in
+     * place by {@link ColumnSums}, bit-identical to the permute-copy-reduceRows route; null when not that case
+     * (or with {@code -Dclipvr.kernels=reference}).
+     */
+    static Tensor leadingColumnSums(Tensor x, int[] ax, boolean keepdim) {
+        if (CpuBackend.REFERENCE || x.dtype() != DType.F32 || !"cpu".equals(x.device().type()) || !x.isContiguous()) return null;
+        int k = ax.length;
+        if (k == 0 || k == x.rank()) return null;
+        boolean[] red = new boolean[x.rank()];
+        for (int a : ax) red[a] = true;
+        for (int d = 0; d < k; d++) if (!red[d]) return null;     // exactly the axes 0..k-1
+        int rows = 1, cols = 1;
+        for (int d = 0; d < x.rank(); d++) if (d < k) rows *= x.size(d); else cols *= x.size(d);
+        if (rows == 0 || cols < ColumnSums.MIN_COLUMNS) return null;
+        Tensor out = Tensor.empty(DType.F32, Shape.reduced(x.shape(), ax, keepdim));
+        ColumnSums.sum(x.f32(), x.offset(), rows, cols, out.f32(), out.offset());
         return out;
     }
 
