@@ -140,7 +140,7 @@ public final class Var {
     public void backward() {
         if (data.numel() != 1)
             throw new IllegalStateException("backward() needs a scalar, this is " + Shape.str(data.shape()) + "; pass a seed gradient");
-        backward(Tensor.full(data.dtype(), 1.0, data.shape()));
+        backward(Tensor.full(data.device(), data.dtype(), 1.0, data.shape()));
     }
 
     /**
@@ -226,6 +226,8 @@ public final class Var {
     public Var matmulT(Var o) { return LinearAlgebra.matmulT(this, o); }
 
     public Var reshape(int... shape) { return Shapes.reshape(this, shape); }
+    /** This value on {@code device} (differentiable: the gradient comes back to this device). */
+    public Var to(clipvr.tensor.Device device) { return data.device().equals(device) ? this : Shapes.to(this, device); }
     public Var permute(int... perm) { return Shapes.permute(this, perm); }
     public Var transpose(int a, int b) { return Shapes.transpose(this, a, b); }
     public Var narrow(int axis, int start, int length) { return Shapes.narrow(this, axis, start, length); }

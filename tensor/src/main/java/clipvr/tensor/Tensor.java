@@ -6,7 +6,7 @@ import java.util.Arrays;
 import java.util.random.RandomGenerator;
 
 /**
- * An n-dimensional array of float32 or float64 on a device (CPU today).
+ * An n-dimensional array of float32 or float64 on a device (the CPU, or an OpenCL device).
  *
  * <p>A tensor is a view: {@code (storage, offset, shape, strides)}. Element {@code (i0..ik)} lives at
  * {@code offset + Σ i_d·strides[d]} of the storage. Reshape (when possible), permute, transpose, narrow,
@@ -22,27 +22,40 @@ public final class Tensor {
     private final int offset;
     private final int[] shape;
     private final int[] strides;
-    private final Device device;
 
-    Tensor(Storage storage, int offset, int[] shape, int[] strides, Device device) {
+    Tensor(Storage storage, int offset, int[] shape, int[] strides) {
         this.storage = storage;
         this.offset = offset;
         this.shape = shape;
         this.strides = strides;
-        this.device = device;
     }
 
     // ------------------------------------------------------------------ creation
 
     /** A view over an existing storage (no copy, no checks beyond bounds). */
     public static Tensor view(Storage storage, int offset, int[] shape, int[] strides) {
-        Tensor t = new Tensor(storage, offset, shape.clone(), strides.clone(), Device.CPU);
+        Tensor t = new Tensor(storage, offset, shape.clone(), strides.clone());
         t.checkBounds();
         return t;
     }
 
     public static Tensor empty(DType dtype, int... shape) {
-        return new Tensor(Storage.allocate(dtype, Shape.numel(shape)), 0, shape.clone(), Shape.contiguousStrides(shape), Device.CPU);
+        return new Tensor(Storage.allocate(dtype, Shape.numel(shape)), 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    /** Uninitialised contiguous tensor on {@code device} (the CPU path is exactly {@link #empty(DType, int...)}). */
+    public static Tensor empty(Device device, DType dtype, int... shape) {
+        if (device.isCpu()) return empty(dtype, shape);
+        Storage s = Backends.device(device).allocate(dtype, Shape.numel(shape));
+        return new Tensor(s, 0, shape.clone(), Shape.contiguousStrides(shape));
+    }
+
+    public static Tensor zeros(Device device, DType dtype, int... shape) {
+        return device.isCpu() ? zeros(dtype, shape) : empty(device, dtype, shape).fill(0);
+    }
+
+    public static Tensor full(Device device, DType dtype, double value, int... shape) {
+        return device.isCpu() ? full(dtype, value, shape) : empty(device, dtype, shape).fill(value);
     }
 
     public static Tensor zeros(DType dtype, int... shape) { return empty(dtype, shape); }
@@ -58,7 +71,7 @@ public final class Tensor {
         if (shape.length == 0 && data.length != 1) shape = new int[]{data.length};
         if (Shape.numel(shape) != data.length)
             throw new IllegalArgumentException("of: " + data.length + " values do not fill shape " + Shape.str(shape));
-        return new Tensor(new Storage.Floats(data), 0, shape.clone(), Shape.contiguousStrides(shape), Device.CPU);
+        return new Tensor(new Storage.Floats(data), 0, shape.clone(), Shape.contiguousStrides(shape));
     }
 
     /** Wraps {@code data} (no copy) as a contiguous float64 tensor of the given shape. */
@@ -66,7 +79,7 @@ public final class Tensor {
         if (shape.length == 0 && data.length != 1) shape = new int[]{data.length};
         if (Shape.numel(shape) != data.length)
             throw new IllegalArgumentException("of: " + data.length + " values do not fill shape " + Shape.str(shape));
-        return new Tensor(new Storage.Doubles(data), 0, shape.clone(), Shape.contiguousStrides(shape), Device.CPU);
+        return new Tensor(new Storage.Doubles(data), 0, shape.clone(), Shape.contiguousStrides(shape));
     }
 
     /** [n] = 0, 1, ..., n-1. */
@@ -82,6 +95,7 @@ public final class Tensor {
         switch (t.storage) {
             case Storage.Floats(float[] a) -> { for (int i = 0; i < a.length; i++) a[i] = (float) rng.nextGaussian(); }
             case Storage.Doubles(double[] a) -> { for (int i = 0; i < a.length; i++) a[i] = rng.nextGaussian(); }
+            case Storage.Buffer b -> throw new AssertionError("empty(dtype, ...) allocates on the host");
         }
         return t;
     }
@@ -92,6 +106,7 @@ public final class Tensor {
         switch (t.storage) {
             case Storage.Floats(float[] a) -> { for (int i = 0; i < a.length; i++) a[i] = (float) (lo + (hi - lo) * rng.nextDouble()); }
             case Storage.Doubles(double[] a) -> { for (int i = 0; i < a.length; i++) a[i] = lo + (hi - lo) * rng.nextDouble(); }
+            case Storage.Buffer b -> throw new AssertionError("empty(dtype, ...) allocates on the host");
         }
         return t;
     }
@@ -106,17 +121,19 @@ public final class Tensor {
     public int offset() { return offset; }
     public Storage storage() { return storage; }
     public DType dtype() { return storage.dtype(); }
-    public Device device() { return device; }
+    public Device device() { return storage.device(); }
 
     /** The float32 storage array (the whole buffer: index it with {@link #offset()} and strides). */
     public float[] f32() {
         if (storage instanceof Storage.Floats(float[] a)) return a;
+        if (storage instanceof Storage.Buffer) throw onDevice("f32()");
         throw new IllegalStateException("expected a float32 tensor, got " + dtype() + " " + Shape.str(shape));
     }
 
     /** The float64 storage array (the whole buffer: index it with {@link #offset()} and strides). */
     public double[] f64() {
         if (storage instanceof Storage.Doubles(double[] a)) return a;
+        if (storage instanceof Storage.Buffer) throw onDevice("f64()");
         throw new IllegalStateException("expected a float64 tensor, got " + dtype() + " " + Shape.str(shape));
     }
 
@@ -162,6 +179,7 @@ public final class Tensor {
         return switch (storage) {
             case Storage.Floats(float[] a) -> a[storageIndex];
             case Storage.Doubles(double[] a) -> a[storageIndex];
+            case Storage.Buffer b -> throw onDevice("element access");
         };
     }
 
@@ -169,7 +187,13 @@ public final class Tensor {
         switch (storage) {
             case Storage.Floats(float[] a) -> a[storageIndex] = (float) v;
             case Storage.Doubles(double[] a) -> a[storageIndex] = v;
+            case Storage.Buffer b -> throw onDevice("element access");
         }
+    }
+
+    private IllegalStateException onDevice(String what) {
+        return new IllegalStateException(what + " needs a host tensor, this " + dtype() + " " + Shape.str(shape)
+                + " is on " + device() + "; move it with to(Device.CPU) first");
     }
 
     /** Element at a multi-index (negative indices count from the end). */
@@ -185,18 +209,19 @@ public final class Tensor {
     /** The single value of a one-element tensor. */
     public double item() {
         if (numel() != 1) throw new IllegalStateException("item() needs one element, shape is " + Shape.str(shape));
+        if (storage instanceof Storage.Buffer) return to(Device.CPU).item();      // an explicit read: one counted download
         return read(offset);
     }
 
     /** A fresh row-major float[] copy of the values. */
     public float[] toFloatArray() {
-        Tensor c = to(DType.F32).contiguous();
+        Tensor c = to(DType.F32).contiguous().to(Device.CPU);
         return Arrays.copyOfRange(c.f32(), c.offset, c.offset + c.numel());
     }
 
     /** A fresh row-major double[] copy of the values. */
     public double[] toDoubleArray() {
-        Tensor c = to(DType.F64).contiguous();
+        Tensor c = to(DType.F64).contiguous().to(Device.CPU);
         return Arrays.copyOfRange(c.f64(), c.offset, c.offset + c.numel());
     }
 
@@ -204,7 +229,7 @@ public final class Tensor {
 
     /** A contiguous copy (always a new storage). */
     public Tensor copy() {
-        Tensor out = empty(dtype(), shape);
+        Tensor out = empty(device(), dtype(), shape);
         Backends.of(this).copy(this, out);
         return out;
     }
@@ -215,9 +240,23 @@ public final class Tensor {
     /** Converts to another dtype (returns this when it already has it). */
     public Tensor to(DType dtype) {
         if (dtype == dtype()) return this;
-        Tensor out = empty(dtype, shape);
+        Tensor out = empty(device(), dtype, shape);
         Backends.of(this).copy(this, out);
         return out;
+    }
+
+    /**
+     * This tensor on {@code device} (this when already there): a contiguous copy moved in one counted
+     * transfer ({@link Transfers}). The only way data crosses between host and device.
+     */
+    public Tensor to(Device device) {
+        Device from = device();
+        if (device.equals(from)) return this;
+        if (from.isCpu()) {
+            return new Tensor(Backends.device(device).upload(contiguous()), 0, shape.clone(), Shape.contiguousStrides(shape));
+        }
+        Tensor host = Backends.device(from).download(contiguous());
+        return device.isCpu() ? host : host.to(device);
     }
 
     /** Copies {@code src} (broadcast to this shape, any dtype) into this view, in place. */
@@ -228,11 +267,14 @@ public final class Tensor {
 
     /** Sets every element of this view to {@code v}, in place. */
     public Tensor fill(double v) {
-        if (isContiguous()) {
+        if (storage instanceof Storage.Buffer) {
+            Backends.device(device()).fill(this, v);
+        } else if (isContiguous()) {
             int n = numel();
             switch (storage) {
                 case Storage.Floats(float[] a) -> Arrays.fill(a, offset, offset + n, (float) v);
                 case Storage.Doubles(double[] a) -> Arrays.fill(a, offset, offset + n, v);
+                case Storage.Buffer b -> throw new AssertionError();
             }
         } else {
             copyFrom(scalar(dtype(), v));
@@ -249,16 +291,16 @@ public final class Tensor {
         if (st == null)
             throw new IllegalArgumentException("view: shape " + Shape.str(shape) + " with strides " + Arrays.toString(strides)
                     + " cannot be viewed as " + Shape.str(s) + "; use reshape (copies) or contiguous() first");
-        return new Tensor(storage, offset, s, st, device);
+        return new Tensor(storage, offset, s, st);
     }
 
     /** A view when the layout allows it, else a contiguous copy with the new shape. */
     public Tensor reshape(int... newShape) {
         int[] s = inferShape("reshape", newShape);
         int[] st = Views.viewStrides(shape, strides, s);
-        if (st != null) return new Tensor(storage, offset, s, st, device);
+        if (st != null) return new Tensor(storage, offset, s, st);
         Tensor c = copy();
-        return new Tensor(c.storage, 0, s, Shape.contiguousStrides(s), device);
+        return new Tensor(c.storage, 0, s, Shape.contiguousStrides(s));
     }
 
     private int[] inferShape(String op, int[] newShape) {
@@ -294,7 +336,7 @@ public final class Tensor {
             s[i] = shape[p];
             st[i] = strides[p];
         }
-        return new Tensor(storage, offset, s, st, device);
+        return new Tensor(storage, offset, s, st);
     }
 
     /** Swaps two axes. */
@@ -322,7 +364,7 @@ public final class Tensor {
             throw new IllegalArgumentException("narrow: [" + start + ", " + (start + length) + ") out of range for axis " + a + " of " + Shape.str(shape));
         int[] s = shape.clone();
         s[a] = length;
-        return new Tensor(storage, offset + start * strides[a], s, strides.clone(), device);
+        return new Tensor(storage, offset + start * strides[a], s, strides.clone());
     }
 
     /** Index {@code index} of {@code axis}, removing that axis. */
@@ -351,7 +393,7 @@ public final class Tensor {
             }
         }
         if (Arrays.equals(s, shape) && Arrays.equals(st, strides)) return this;
-        return new Tensor(storage, offset, s, st, device);
+        return new Tensor(storage, offset, s, st);
     }
 
     /** Removes axis {@code axis}, which must have size 1. */
@@ -360,7 +402,7 @@ public final class Tensor {
         if (shape[a] != 1) throw new IllegalArgumentException("squeeze: axis " + a + " of " + Shape.str(shape) + " is not 1");
         int[] s = new int[shape.length - 1], st = new int[shape.length - 1];
         for (int i = 0, j = 0; i < shape.length; i++) if (i != a) { s[j] = shape[i]; st[j++] = strides[i]; }
-        return new Tensor(storage, offset, s, st, device);
+        return new Tensor(storage, offset, s, st);
     }
 
     /** Inserts a size-1 axis at position {@code axis} (0..rank). */
@@ -373,7 +415,7 @@ public final class Tensor {
             if (i == a) { s[i] = 1; st[i] = a < shape.length ? strides[a] * shape[a] : 1; }
             else { s[i] = shape[j]; st[i] = strides[j++]; }
         }
-        return new Tensor(storage, offset, s, st, device);
+        return new Tensor(storage, offset, s, st);
     }
 
     /** Merges axes [start, end] into one. */

@@ -166,6 +166,7 @@ public final class PropertySupport {
         switch (st) {                                       // garbage (NaN) wherever no element lives
             case Storage.Floats(float[] a) -> Arrays.fill(a, Float.NaN);
             case Storage.Doubles(double[] a) -> Arrays.fill(a, Double.NaN);
+            case Storage.Buffer b -> throw new IllegalArgumentException("host tensors only");
         }
         for (int i = 0; i < values.length; i++) t.set(values[i], unravel(i, shape));
         return t;

@@ -30,8 +30,9 @@ public final class CrossEntropy {
             throw new IllegalArgumentException("crossEntropy: label smoothing " + labelSmoothing + " is not in [0, 1]");
         Finite.check("crossEntropy", "logits", logits.data());
 
-        Tensor q = Tensor.full(logits.dtype(), labelSmoothing / c, b, c);                  // [B, C]
-        for (int i = 0; i < b; i++) q.set(1 - labelSmoothing + labelSmoothing / c, i, targets[i]);
+        Tensor qh = Tensor.full(logits.dtype(), labelSmoothing / c, b, c);                 // [B, C]
+        for (int i = 0; i < b; i++) qh.set(1 - labelSmoothing + labelSmoothing / c, i, targets[i]);
+        Tensor q = qh.to(logits.data().device());                                          // the targets are an input: one upload on a device
         Tensor logp = logits.data().logSoftmax(1);                                         // [B, C]
         Tensor loss = q.mul(logp).sum().mul(-1.0 / b);                                     // []
         Var.Node node = logits.node();

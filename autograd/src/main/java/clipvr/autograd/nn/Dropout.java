@@ -25,6 +25,6 @@ public final class Dropout extends Module implements Layer {
         Tensor mask = Tensor.empty(x.dtype(), x.shape());
         double keep = p == 1 ? 0.0 : 1.0 / (1 - p);
         for (int i = 0, n = mask.numel(); i < n; i++) mask.setFlat(i, rng.nextDouble() < p ? 0.0 : keep);
-        return x.mul(Var.constant(mask));
+        return x.mul(Var.constant(mask.to(x.data().device())));   // drawn on the host: one upload on a device
     }
 }

@@ -153,6 +153,21 @@ public abstract class Module {
         for (Parameter p : parameters()) p.zeroGrad();
     }
 
+    /** The device of the first parameter (the CPU for a module without parameters). */
+    public final clipvr.tensor.Device device() {
+        List<Parameter> ps = parameters();
+        return ps.isEmpty() ? clipvr.tensor.Device.CPU : ps.getFirst().data().device();
+    }
+
+    /** Moves every parameter and buffer of the subtree to {@code device} (one counted transfer each). */
+    public final Module to(clipvr.tensor.Device device) {
+        walk("", (prefix, m) -> {
+            m.params.values().forEach(p -> { if (!p.data().device().equals(device)) p.setData(p.data().to(device)); });
+            m.buffers.replaceAll((n, b) -> b.to(device));
+        });
+        return this;
+    }
+
     /** Converts every parameter and buffer of the subtree to {@code dtype} (e.g. F64 for gradient checks). */
     public final Module to(DType dtype) {
         walk("", (prefix, m) -> {

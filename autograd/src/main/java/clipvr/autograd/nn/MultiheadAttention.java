@@ -85,7 +85,7 @@ public final class MultiheadAttention extends Module implements Layer {
             int b = counts[g], t = lengths[g], rows = b * t;
             Var qg = heads(q.narrow(0, at, rows), b, t), kg = heads(k.narrow(0, at, rows), b, t), vg = heads(v.narrow(0, at, rows), b, t);
             Var scores = qg.matmulT(kg).mul(1.0 / Math.sqrt(headDim));            // [b, H, t, t]
-            scores = scores.add(Var.constant(causalMask(scores.dtype(), t)));
+            scores = scores.add(Var.constant(causalMask(scores.data().device(), scores.dtype(), t)));
             Var y = scores.softmax(-1).matmul(vg);                                 // [b, H, t, hd]
             out.add(y.permute(0, 2, 1, 3).reshape(rows, dim));                     // [b·t, D]
             at += rows;
@@ -108,6 +108,14 @@ public final class MultiheadAttention extends Module implements Layer {
     /** [B·T, D] → [B, H, T, hd]. */
     private Var heads(Var z, int b, int t) {
         return z.reshape(b, t, heads, headDim).permute(0, 2, 1, 3);
+    }
+
+    private static final java.util.Map<String, Tensor> DEVICE_MASKS = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** {@link #causalMask(DType, int)} on {@code device}; off the CPU it is uploaded once per (device, dtype, T) and cached. */
+    public static Tensor causalMask(clipvr.tensor.Device device, DType dtype, int t) {
+        if (device.isCpu()) return causalMask(dtype, t);
+        return DEVICE_MASKS.computeIfAbsent(device + "/" + dtype + "/" + t, k -> causalMask(dtype, t).to(device));
     }
 
     /** [T, T] additive causal mask: 0 on and below the diagonal, -inf above (position i sees j ≤ i). */

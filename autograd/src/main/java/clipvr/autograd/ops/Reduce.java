@@ -50,7 +50,7 @@ public final class Reduce {
             ps[s.length - 1] = n;
             int[] inv = new int[s.length];
             for (int i = 0; i < s.length; i++) inv[perm[i]] = i;
-            Tensor m = Tensor.of(mask, ps).to(xd.dtype()).permute(inv);
+            Tensor m = Tensor.of(mask, ps).to(xd.dtype()).to(xd.device()).permute(inv);   // the one-hot comes from the host
             nx.accumulate(m.mul(keep(g, s, new int[]{a}, keepdim)));
         }, x);
     }

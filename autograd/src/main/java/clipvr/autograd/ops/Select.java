@@ -48,7 +48,7 @@ public final class Select {
         Var.Node nx = x.node();
         int[] s = x.shape();
         return Var.result(Indexing.indexSelect(x.data(), a, index), "indexSelect", g -> {
-            Tensor full = Tensor.zeros(g.dtype(), s);
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), s);
             for (int i = 0; i < index.length; i++) full.narrow(a, index[i], 1).addInPlace(g.narrow(a, i, 1), 1.0);
             nx.accumulate(full);
         }, x);
@@ -68,6 +68,10 @@ public final class Select {
         Var.Node nx = x.node();
         int[] s = x.shape();
         return Var.result(Indexing.gather(x.data(), a, index, indexShape), "gather", g -> {
+            if (!g.device().isCpu()) {                     // a deterministic scatter-add kernel on the device
+                nx.accumulate(Indexing.gatherBackward(g, a, index, indexShape, s));
+                return;
+            }
             Tensor full = Tensor.zeros(g.dtype(), s);
             Tensor gc = g.contiguous();
             int[] pos = new int[indexShape.length];

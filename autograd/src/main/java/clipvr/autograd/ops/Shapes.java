@@ -1,6 +1,7 @@
 package clipvr.autograd.ops;
 
 import clipvr.autograd.Var;
+import clipvr.tensor.Device;
 import clipvr.tensor.Tensor;
 
 /** View ops: the backward of a view is the inverse view (or, for narrow/expand, its adjoint). */
@@ -25,12 +26,18 @@ public final class Shapes {
         return Var.result(x.data().transpose(a, b), "transpose", g -> nx.accumulate(g.transpose(a, b)), x);
     }
 
+    /** The same values on another device; the gradient goes back to x's device (one counted transfer each way). */
+    public static Var to(Var x, Device device) {
+        Device from = x.data().device();
+        return Var.result(x.data().to(device), "to", g -> x.accumulate(g.to(from)), x);
+    }
+
     /** The adjoint of narrow writes g into a zero tensor at [start, start+length). */
     public static Var narrow(Var x, int axis, int start, int length) {
         Var.Node nx = x.node();
         int[] s = x.shape();
         return Var.result(x.data().narrow(axis, start, length), "narrow", g -> {
-            Tensor full = Tensor.zeros(g.dtype(), s);
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), s);
             full.narrow(axis, start, length).copyFrom(g);
             nx.accumulate(full);
         }, x);
@@ -41,7 +48,7 @@ public final class Shapes {
         Var.Node nx = x.node();
         int[] s = x.shape();
         return Var.result(x.data().select(a, index), "select", g -> {
-            Tensor full = Tensor.zeros(g.dtype(), s);
+            Tensor full = Tensor.zeros(g.device(), g.dtype(), s);
             full.select(a, index).copyFrom(g);
             nx.accumulate(full);
         }, x);

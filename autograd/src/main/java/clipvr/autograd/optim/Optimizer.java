@@ -99,7 +99,7 @@ public abstract class Optimizer {
             if (key.equals("lr")) { setLr(t.item()); return; }
             int colon = key.lastIndexOf(':');
             String name = key.substring(0, colon), slot = key.substring(colon + 1);
-            Tensor v = slot.equals("step") ? Tensor.scalar(DType.F64, t.item()) : t.to(params.get(name).dtype()).copy();
+            Tensor v = slot.equals("step") ? Tensor.scalar(DType.F64, t.item()) : t.to(params.get(name).dtype()).to(params.get(name).data().device()).copy();
             state.computeIfAbsent(name, k -> new LinkedHashMap<>()).put(slot, v);
         });
     }
@@ -115,6 +115,6 @@ public abstract class Optimizer {
 
     /** The θ-shaped slot {@code name}, created as zeros on first use. */
     protected static Tensor zerosSlot(Map<String, Tensor> slots, String name, Tensor theta) {
-        return slots.computeIfAbsent(name, k -> Tensor.zeros(theta.dtype(), theta.shape()));
+        return slots.computeIfAbsent(name, k -> Tensor.zeros(theta.device(), theta.dtype(), theta.shape()));
     }
 }

@@ -87,7 +87,7 @@ public final class Clip extends Module {
         int t = config.textWidth();
         Var x = tokenEmbedding.forward(ids, m, len);                          // [M, L, width]
         x = x.add(positionalEmbedding.var().narrow(0, 0, len));               // + positions [L, width]
-        x = transformer.forward(x, MultiheadAttention.causalMask(x.dtype(), len));
+        x = transformer.forward(x, MultiheadAttention.causalMask(x.data().device(), x.dtype(), len));
         x = lnFinal.forward(x);                                               // [M, L, width]
         int[] rows = new int[m];
         for (int i = 0; i < m; i++) rows[i] = i * len + eot[i];

@@ -7,7 +7,6 @@ import clipvr.clip.io.ClipConfig;
 import clipvr.clip.model.Clip;
 import clipvr.clip.model.ClipModels;
 import clipvr.clip.text.ClipTokenizer;
-import clipvr.tensor.Backends;
 import clipvr.tensor.DType;
 import clipvr.tensor.Tensor;
 import picocli.CommandLine.Command;
@@ -45,6 +44,9 @@ public final class BenchCommand implements Callable<Integer> {
     @Option(names = "--prompt-tokens", description = "text: instead of typical prompts, synthetic prompts of exactly this many tokens (SOT ... EOT), as torch_clip_bench.py (14)") Integer promptTokens;
     @Mixin PretrainStepBench.Flags pretrain = new PretrainStepBench.Flags();
 
+    @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+    clipvr.tensor.Device device = clipvr.tensor.Device.CPU;
+
     @Override public Integer call() {
         batch = batchFlag != null ? batchFlag : what.equals("pretrain-step") ? 256 : 32;
         if (pretrain.threads != null) {
@@ -52,7 +54,8 @@ public final class BenchCommand implements Callable<Integer> {
             System.setProperty("clipvr.threads", Integer.toString(pretrain.threads));   // read when the kernels first load
         }
         if (batch <= 0 || reps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --reps must be positive, --warmup >= 0");
-        System.out.println(Backends.describe() + ", " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
+        device = deviceOption.resolve();
+        System.out.println(DeviceOption.describe(device) + ", " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
                 + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
         if (pretrain.threads != null && pretrain.threads != clipvr.tensor.kernels.Parallel.THREADS)
             System.out.println("note: kernels already run " + clipvr.tensor.kernels.Parallel.THREADS
@@ -66,6 +69,7 @@ public final class BenchCommand implements Callable<Integer> {
         Clip model = ClipModels.load(weights, DType.F32);
         System.out.printf(Locale.ROOT, "load: %.2f s (%s)%n", (System.nanoTime() - t0) / 1e9, model.config.describe());
         model.freeze();
+        model.to(device);
         switch (what) {
             case "image" -> image(model);
             case "text" -> text(model);
@@ -83,7 +87,7 @@ public final class BenchCommand implements Callable<Integer> {
 
     void trainStep(Clip model) {
         Tensor px = pixels(model);
-        Tensor text = Tensor.randn(DType.F32, new SplittableRandom(2), 10, model.embedDim());
+        Tensor text = Tensor.randn(DType.F32, new SplittableRandom(2), 10, model.embedDim()).to(device);
         int[] labels = new int[batch];
         for (int i = 0; i < batch; i++) labels[i] = i % 10;
         double[] fwd = time(() -> { try (var g = GradMode.noGrad()) { model.encodeImage(Var.constant(px)); } });
@@ -148,12 +152,12 @@ public final class BenchCommand implements Callable<Integer> {
 
     Tensor pixels(Clip model) {
         int r = model.resolution();
-        return Tensor.randn(DType.F32, new SplittableRandom(1), batch, 3, r, r);
+        return Tensor.randn(DType.F32, new SplittableRandom(1), batch, 3, r, r).to(device);
     }
 
     /** Warm-up runs, then {@code reps} timed runs; the peaks reported by {@link #report} cover the timed runs only. */
     double[] time(Runnable run) {
-        for (int i = 0; i < warmup; i++) run.run();
+        for (int i = 0; i < warmup; i++) { run.run(); DeviceOption.finish(device); }
         resetPeaks();
         double[] s = new double[reps];
         Thread sampler = Thread.ofPlatform().daemon().start(BenchCommand::sampleHeap);
@@ -161,6 +165,7 @@ public final class BenchCommand implements Callable<Integer> {
             for (int i = 0; i < reps; i++) {
                 long t = System.nanoTime();
                 run.run();
+                DeviceOption.finish(device);              // device kernels run asynchronously
                 s[i] = (System.nanoTime() - t) / 1e9;
             }
         } finally {

@@ -40,7 +40,10 @@ public final class DemoCommand implements Callable<Integer> {
 
     record Outcome(String method, double top1) {}
 
+    @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
     @Override public Integer call() throws Exception {
+        String dev = deviceOption.resolve().toString();
         Path root = Paths2.root();
         boolean mini = model.equals(MINI);
         if (!mini && !model.equals("ViT-B/32"))
@@ -70,7 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
             Path run = dir.resolve(m);
             System.err.printf("== %d/%d %s on %s with %s -> %s%n", i + 1, steps.size() + 1, m, d, what, run);
             List<String> train = new ArrayList<>(List.of("train", "--method", m, "--weights", w.toString(), "--data", d,
-                    "--test-limit", Integer.toString(tl), "--out", run.toString()));
+                    "--test-limit", Integer.toString(tl), "--out", run.toString(), "--device", dev));
             if (!m.equals("zeroshot"))
                 train.addAll(List.of("--shots", Integer.toString(sh), "--epochs", Integer.toString(ep), "--batch", "32",
                         "--eval-every", Integer.toString(Math.max(1, ep / 3))));

@@ -50,13 +50,16 @@ public final class EncodeCommand implements Callable<Integer> {
     @ArgGroup(exclusive = true) TextInput textInput;
     @Option(names = "--out", required = true, description = "output .safetensors") Path out;
     @Option(names = "--batch", defaultValue = "32", description = "images per forward pass (default ${DEFAULT-VALUE})") int batch;
+    @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
     @Option(names = "--truncate", description = "truncate texts longer than the context instead of failing") boolean truncate;
 
     @Override public Integer call() {
         if (imageInput == null && textInput == null) throw new IllegalArgumentException("give --images/--pixels and/or --texts/--tokens");
         if (batch <= 0) throw new IllegalArgumentException("--batch must be positive, got " + batch);
-        System.err.println(clipvr.tensor.Backends.describe());
+        clipvr.tensor.Device device = deviceOption.resolve();
+        System.err.println(DeviceOption.describe(device));
         Clip model = ClipModels.load(weights, DType.F32);
+        model.to(device);
         Map<String, RawTensor> outT = new LinkedHashMap<>();
         try (var s = GradMode.noGrad()) {
             Tensor img = imageInput == null ? null : encodeImages(model);
@@ -90,7 +93,7 @@ public final class EncodeCommand implements Callable<Integer> {
         }
         List<Tensor> parts = new ArrayList<>();
         for (int i = 0; i < pixels.size(0); i += batch)
-            parts.add(model.encodeImage(Var.constant(pixels.narrow(0, i, Math.min(batch, pixels.size(0) - i)))).data());
+            parts.add(model.encodeImage(Var.constant(pixels.narrow(0, i, Math.min(batch, pixels.size(0) - i)).to(model.device()))).data());
         return clipvr.tensor.ops.Indexing.cat(parts, 0);
     }
 

@@ -22,7 +22,10 @@ public final class EvaluateCommand implements Callable<Integer> {
     @Option(names = "--weights", description = "CLIP weights if they moved (SHA-256 must match the run's)") Path weights;
     @Option(names = "--json", description = "print the result as JSON") boolean json;
 
+    @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
     @Override public Integer call() throws Exception {
+        deviceOption.resolve();                                             // RunEvaluator reads -Dclipvr.device
         if (limit != null && limit <= 0) throw new IllegalArgumentException("--limit must be positive, got " + limit);
         if (!split.equalsIgnoreCase("train") && !split.equalsIgnoreCase("test"))
             throw new IllegalArgumentException("--split must be train or test, got " + split);

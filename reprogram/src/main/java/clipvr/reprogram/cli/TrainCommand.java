@@ -5,7 +5,6 @@ import clipvr.reprogram.train.Method;
 import clipvr.reprogram.train.RunResults;
 import clipvr.reprogram.train.TrainConfig;
 import clipvr.reprogram.train.Trainer;
-import clipvr.tensor.Backends;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -55,7 +54,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--source-classes", description = "source classes of --label-mapping, one name per line (default: the bundled CIFAR-100 names)") Path sourceClasses;
     @Option(names = "--quiet", description = "no progress bar and no per-epoch lines") boolean quiet;
 
+    @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
     @Override public Integer call() {
+        clipvr.tensor.Device device = deviceOption.resolve();               // the trainer reads -Dclipvr.device
         TrainConfig.Builder b = new TrainConfig.Builder();
         if (method != null) b.method = Method.parse(method);
         if (!resume) {
@@ -102,7 +104,7 @@ public final class TrainCommand implements Callable<Integer> {
                 throw new IllegalArgumentException("--templates: " + b.method + " scores descriptions, not label templates");
             b.templates = Templates.resolve(templates);
         }
-        if (!quiet) System.err.println(Backends.describe());
+        if (!quiet) System.err.println(DeviceOption.describe(device));
         RunResults r = Trainer.run(b, out, new Trainer.Options(resume, !quiet, quiet ? null : System.err, null));
         System.out.printf(Locale.ROOT, "%s on %s: %d train / %d test images, %d epochs%n", r.config.method(), r.config.data(),
                 r.trainImages, r.testImages, r.epochsCompleted);

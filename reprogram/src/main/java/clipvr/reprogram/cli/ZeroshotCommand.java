@@ -11,7 +11,6 @@ import clipvr.clip.zeroshot.ZeroShotClassifier;
 import clipvr.reprogram.data.Dataset;
 import clipvr.reprogram.data.Datasets;
 import clipvr.reprogram.pipeline.ImageBatches;
-import clipvr.tensor.Backends;
 import clipvr.tensor.DType;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -40,17 +39,20 @@ public final class ZeroshotCommand implements Callable<Integer> {
     @Option(names = "--names", description = "class names file, one per line in label order (default: the dataset's)") Path names;
     @Option(names = "--limit", description = "evaluate only the first N images of a class-balanced order") Integer limit;
     @Option(names = "--batch", defaultValue = "32", description = "images per forward pass (default ${DEFAULT-VALUE})") int batch;
+    @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
     @Option(names = "--json", description = "print the result as JSON") boolean json;
 
     @Override public Integer call() throws Exception {
         if (batch <= 0) throw new IllegalArgumentException("--batch must be positive, got " + batch);
         if (limit != null && limit <= 0) throw new IllegalArgumentException("--limit must be positive, got " + limit);
-        System.err.println(Backends.describe());
+        clipvr.tensor.Device device = deviceOption.resolve();
+        System.err.println(DeviceOption.describe(device));
         Dataset ds = Datasets.open(data, split);
         List<String> classes = names == null ? ds.classNames() : Files.readAllLines(names).stream().map(String::strip).filter(s -> !s.isEmpty()).toList();
         if (classes.size() != ds.numClasses())
             throw new IllegalArgumentException("--names " + names + " has " + classes.size() + " names, the dataset has " + ds.numClasses() + " classes");
         Clip model = ClipModels.load(weights, DType.F32);
+        model.to(device);
         List<String> tpl = Templates.resolve(templates != null ? templates : defaultTemplates(data));
         var zs = ZeroShotClassifier.build(model, clipvr.reprogram.train.Trainer.loadTokenizer(Paths2.vocab(vocab, weights)), classes, tpl, 64);
         int[] order = clipvr.reprogram.train.Trainer.balancedOrder(ds, limit);
@@ -64,7 +66,7 @@ public final class ZeroshotCommand implements Callable<Integer> {
             for (int i = 0; i < order.length; i += batch) {
                 int[] idx = java.util.Arrays.copyOfRange(order, i, Math.min(order.length, i + batch));
                 var b = ImageBatches.load(ds, idx, r, r, pre::apply);
-                acc.add(zs.logits(model.encodeImage(Var.constant(b.pixels())).data()), b.labels());
+                acc.add(zs.logits(model.encodeImage(Var.constant(b.pixels().to(device))).data()).to(clipvr.tensor.Device.CPU), b.labels());
                 pb.stepBy(idx.length);
                 pb.setExtraMessage(String.format(Locale.ROOT, "top1 %.1f%%", 100 * acc.top1()));
             }

@@ -2,6 +2,7 @@ package clipvr.reprogram.head;
 
 import clipvr.autograd.Var;
 import clipvr.tensor.Shape;
+import clipvr.tensor.Constants;
 import clipvr.tensor.Tensor;
 
 /** The CLIP similarity s(x, t) = scale · ⟨v/‖v‖, t⟩ with constant (already normalised) text embeddings t. */
@@ -20,7 +21,7 @@ public final class CosineLogits {
     /** v [B, E] (unnormalised), texts [N, E] → scale · v̂ · textsᵀ [B, N]. */
     public static Var logits(Var v, Tensor texts, double scale) {
         check(v, texts);
-        return normalise(v).matmulT(Var.constant(texts.to(v.dtype()))).mul(scale);   // [B, N]
+        return normalise(v).matmulT(Var.constant(Constants.on(v.data().device(), texts).to(v.dtype()))).mul(scale);   // [B, N]
     }
 
     static void check(Var v, Tensor texts) {

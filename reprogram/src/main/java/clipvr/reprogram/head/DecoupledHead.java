@@ -3,6 +3,7 @@ package clipvr.reprogram.head;
 import clipvr.autograd.Var;
 import clipvr.autograd.ops.Select;
 import clipvr.tensor.Shape;
+import clipvr.tensor.Constants;
 import clipvr.tensor.Tensor;
 import clipvr.tensor.ops.Indexing;
 
@@ -114,7 +115,7 @@ public final class DecoupledHead {
         Var f = null;
         for (int k = 0; k < branches; k++) {
             Var sk = CosineLogits.logits(branchFeatures.get(k), descriptions, scale)              // [B, C·M]
-                    .mul(Var.constant(masks.get(k).to(branchFeatures.get(k).dtype())));          // keep rows with g(r) = k
+                    .mul(Var.constant(Constants.on(branchFeatures.get(k).data().device(), masks.get(k)).to(branchFeatures.get(k).dtype())));          // keep rows with g(r) = k
             f = f == null ? sk : f.add(sk);
         }
         return f;                                                                                // [B, C·M]
@@ -124,7 +125,7 @@ public final class DecoupledHead {
     public Var classLogits(Var descriptionLogits) {
         int b = descriptionLogits.size(0);
         Var f = descriptionLogits.reshape(b, numClasses, perClass);                            // [B, C, M]
-        return f.mul(Var.constant(weights.to(f.dtype()))).sum(new int[]{2}, false);             // [B, C]
+        return f.mul(Var.constant(Constants.on(f.data().device(), weights).to(f.dtype()))).sum(new int[]{2}, false);             // [B, C]
     }
 
     /** K features → z [B, C]. */

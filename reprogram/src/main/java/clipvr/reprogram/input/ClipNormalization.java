@@ -2,6 +2,7 @@ package clipvr.reprogram.input;
 
 import clipvr.autograd.Var;
 import clipvr.tensor.DType;
+import clipvr.tensor.Constants;
 import clipvr.tensor.Tensor;
 
 /**
@@ -16,9 +17,18 @@ public final class ClipNormalization {
 
     /** x [B, 3, H, W] in [0, 1] → (x − mean)/std [B, 3, H, W]. */
     public static Var normalise(Var x) {
-        Var mean = Var.constant(channelTensor(MEAN, x.dtype()));   // [1, 3, 1, 1]
-        Var std = Var.constant(channelTensor(STD, x.dtype()));     // [1, 3, 1, 1]
+        Var mean = Var.constant(onDevice(MEAN, x));                // [1, 3, 1, 1]
+        Var std = Var.constant(onDevice(STD, x));                  // [1, 3, 1, 1]
         return x.sub(mean).div(std);                               // [B, 3, H, W]
+    }
+
+    private static final java.util.Map<String, Tensor> HOST = new java.util.concurrent.ConcurrentHashMap<>();
+
+    /** The per-channel constants for x: made fresh on the CPU (as always), cached and uploaded once on a device. */
+    private static Tensor onDevice(double[] v, Var x) {
+        if (x.data().device().isCpu()) return channelTensor(v, x.dtype());
+        Tensor host = HOST.computeIfAbsent((v == MEAN ? "mean/" : "std/") + x.dtype(), k -> channelTensor(v, x.dtype()));
+        return Constants.on(x.data().device(), host);
     }
 
     /** The normalised value of a constant pixel value {@code v} in channel {@code c}. */

@@ -4,6 +4,7 @@ import clipvr.autograd.Var;
 import clipvr.autograd.ops.Select;
 import clipvr.reprogram.method.StateDict;
 import clipvr.tensor.DType;
+import clipvr.tensor.Constants;
 import clipvr.tensor.Tensor;
 
 import java.util.List;
@@ -51,7 +52,7 @@ public final class PaddingPrompt implements InputTransform {
     @Override public Var apply(Var images, List<Var> parameters) {
         Var theta = parameters.getFirst();                                                       // [3, R, R]
         Var padded = Select.pad(images, new int[]{0, 0, lPad, lPad}, new int[]{0, 0, rPad, rPad}, 0.0); // [B, 3, R, R]
-        Var framed = padded.add(theta.sigmoid().mul(Var.constant(mask)));                       // [B, 3, R, R]
+        Var framed = padded.add(theta.sigmoid().mul(Var.constant(Constants.on(theta.data().device(), mask))));                       // [B, 3, R, R]
         return ClipNormalization.normalise(framed);                                              // [B, 3, R, R]
     }
 

@@ -3,6 +3,7 @@ package clipvr.reprogram.input;
 import clipvr.autograd.Var;
 import clipvr.reprogram.method.StateDict;
 import clipvr.tensor.DType;
+import clipvr.tensor.Constants;
 import clipvr.tensor.Tensor;
 
 import java.util.List;
@@ -41,7 +42,7 @@ public final class WatermarkPrompt implements InputTransform {
     /** x [B, 3, R, R] (normalised) → x + θ⊙M [B, 3, R, R]. */
     @Override public Var apply(Var images, List<Var> parameters) {
         Var theta = parameters.getFirst();                          // [3, R, R]
-        return images.add(theta.mul(Var.constant(mask)));          // [B, 3, R, R] + [3, R, R] broadcast
+        return images.add(theta.mul(Var.constant(Constants.on(theta.data().device(), mask))));          // [B, 3, R, R] + [3, R, R] broadcast
     }
 
     @Override public List<Var> parameters() { return List.of(program); }

@@ -50,6 +50,7 @@ public final class Reprogrammer {
     private final List<PaddingPrompt> prompts;      // DVP, else empty
     private final DecoupledHead decoupled;          // DVP, else null
     private final PrmEstimator prm;                 // DVP, else null
+    private clipvr.tensor.Device device = clipvr.tensor.Device.CPU;
 
     private Reprogrammer(Method method, ImageEncoder encoder, InputTransform prompt, ClassHead head,
                          List<PaddingPrompt> prompts, DecoupledHead decoupled, PrmEstimator prm) {
@@ -228,9 +229,33 @@ public final class Reprogrammer {
     /** Evaluation logits [B, C] without a graph. */
     public Tensor logits(Tensor images) {
         try (var s = GradMode.noGrad()) {
-            return forward(Var.constant(images)).logits().data();
+            return forward(Var.constant(images.to(device))).logits().data().to(clipvr.tensor.Device.CPU);   // host in, host out
         }
     }
+
+    /** The methods whose every piece runs on a device (the others keep host-side state: SMM's mask network and masks, AttrVR's top-k, label mapping). */
+    public static final java.util.Set<Method> ON_DEVICE = java.util.EnumSet.of(Method.ZEROSHOT, Method.VP, Method.AR, Method.DVP_CSE, Method.DVP_CLS);
+
+    /**
+     * Moves the method to {@code device}: the frozen encoder's weights and the trainable parameters (one counted
+     * upload each). Constants (masks, text tables, Ω) are uploaded once on first use ({@link clipvr.tensor.Constants}),
+     * so a training step then moves only its images and labels in and its loss out. Call before building optimisers.
+     */
+    public Reprogrammer to(clipvr.tensor.Device device) {
+        if (device.isCpu()) return this;
+        if (!ON_DEVICE.contains(method) || mappedHead() != null)
+            throw new UnsupportedOperationException(method + (mappedHead() != null ? " with a label mapping" : "")
+                    + " does not run on " + device + " yet; supported there: " + ON_DEVICE + " (without --label-mapping)");
+        if (!(encoder instanceof ClipImageEncoder e))
+            throw new UnsupportedOperationException("only the CLIP image encoder moves to a device, got " + encoder.getClass().getSimpleName());
+        e.model().to(device);
+        for (Var p : namedParameters().values()) p.setData(p.data().to(device));
+        this.device = device;
+        return this;
+    }
+
+    /** Where the encoder and the parameters live (the CPU unless moved by {@link #to}). */
+    public clipvr.tensor.Device device() { return device; }
 
     /** Train / eval mode (only SMM's batch norm distinguishes them). */
     public void train(boolean on) {
@@ -274,11 +299,17 @@ public final class Reprogrammer {
         for (int k = 0; k < prompts.size(); k++) StateDict.putAll(s, "prompts." + k, prompts.get(k).state());
         if (decoupled != null) s.put("prm.weights", decoupled.classWeights());
         if (head instanceof MappedHead h) s.put("label_mapping.source_of", sourceOfTensor(h.mapping()));
+        if (!device.isCpu()) s.replaceAll((k, t) -> t.to(clipvr.tensor.Device.CPU));          // checkpoints are host tensors
         return s;
     }
 
     /** Loads {@link #state()} (shapes checked). */
     public void load(Map<String, Tensor> state) {
+        if (!device.isCpu()) {
+            Map<String, Tensor> onDevice = new LinkedHashMap<>();
+            state.forEach((k, t) -> onDevice.put(k, t.to(device)));
+            state = onDevice;
+        }
         if (prompt != null) prompt.load(StateDict.sub(state, "prompt"));
         for (int k = 0; k < prompts.size(); k++) prompts.get(k).load(StateDict.sub(state, "prompts." + k));
         if (decoupled != null) {

@@ -73,7 +73,7 @@ public final class RunEvaluator {
         List<String> classes = (List<String>) RunFiles.readJson(info, Map.class).get("class_names");
         if (classes == null) throw new IllegalArgumentException("--run " + runDir + ": " + RunFiles.CHECKPOINT_JSON + " has no class_names");
         Clip clip = ClipModels.load(w, DType.F32);
-        Reprogrammer model = Reprogrammer.build(config, new ClipImageEncoder(clip), text, classes.size());
+        Reprogrammer model = Reprogrammer.build(config, new ClipImageEncoder(clip), text, classes.size()).to(clipvr.tensor.Device.fromProperty());
         Checkpoint ck = SafetensorsReader.read(ckFile);
         model.load(RunFiles.tensors(ck.tensors()));
         model.train(false);

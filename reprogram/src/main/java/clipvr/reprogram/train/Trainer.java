@@ -21,6 +21,7 @@ import clipvr.reprogram.mapping.FrequencyMatrix;
 import clipvr.reprogram.mapping.LabelMapping;
 import clipvr.reprogram.mapping.MappingKind;
 import clipvr.tensor.DType;
+import clipvr.tensor.Device;
 import clipvr.tensor.Tensor;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -113,7 +114,7 @@ public final class Trainer {
             tf.save(cache, config);
         }
         this.text = tf;
-        this.model = Reprogrammer.build(config, new ClipImageEncoder(clip), text, classNames.size());
+        this.model = Reprogrammer.build(config, new ClipImageEncoder(clip), text, classNames.size()).to(Device.fromProperty());
         this.prep = Preprocessing.forMethod(method, config.resolution(), config.inputSize());
         int[] pool = new int[train.size()];
         for (int i = 0; i < pool.length; i++) pool[i] = i;
@@ -325,8 +326,8 @@ public final class Trainer {
                 Tensor logits;
                 if (prmOnly) {
                     try (var s = GradMode.noGrad()) {
-                        Reprogrammer.Output out = model.forward(Var.constant(b.pixels()));
-                        model.prm().record(out.descriptionLogits().data(), b.labels());
+                        Reprogrammer.Output out = model.forward(Var.constant(b.pixels().to(model.device())));
+                        model.prm().record(out.descriptionLogits().data().to(Device.CPU), b.labels());
                         logits = out.logits().data();
                         loss = lossOf(out.logits(), b.labels(), epoch, it).item();
                     }
@@ -334,9 +335,9 @@ public final class Trainer {
                     optim.zeroGrad();
                     double[] lossValue = new double[1];
                     int e = epoch, i = it;
-                    Reprogrammer.Output out = model.trainStep(Var.constant(b.pixels()), z -> lossOf(z, b.labels(), e, i), lossValue);
+                    Reprogrammer.Output out = model.trainStep(Var.constant(b.pixels().to(model.device())), z -> lossOf(z, b.labels(), e, i), lossValue);
                     loss = lossValue[0];
-                    if (model.prm() != null) model.prm().record(out.descriptionLogits().data(), b.labels());
+                    if (model.prm() != null) model.prm().record(out.descriptionLogits().data().to(Device.CPU), b.labels());
                     optim.step();
                     hooks.afterStep(epoch, it, model);
                     checkParameters(epoch, it);
@@ -482,6 +483,7 @@ public final class Trainer {
         Map<String, Tensor> all = new LinkedHashMap<>(modelState);
         if (optim != null) all.putAll(optim.state());
         all.put("epoch", Tensor.scalar(DType.F64, epoch));
+        all.replaceAll((k, t) -> t.to(Device.CPU));                         // optimiser slots live with their parameters
         Map<String, String> ckMeta = new LinkedHashMap<>(meta);
         try {
             ckMeta.put("clipvr.results", RunFiles.JSON.writeValueAsString(results));

@@ -18,6 +18,7 @@ public final class ReferenceKernels {
         return switch (s) {
             case Storage.Floats(float[] a) -> a[i];
             case Storage.Doubles(double[] a) -> a[i];
+            case Storage.Buffer b -> throw new IllegalArgumentException("CPU kernel given a tensor on " + b.device());
         };
     }
 
@@ -25,6 +26,7 @@ public final class ReferenceKernels {
         switch (s) {
             case Storage.Floats(float[] a) -> a[i] = (float) v;
             case Storage.Doubles(double[] a) -> a[i] = v;
+            case Storage.Buffer b -> throw new IllegalArgumentException("CPU kernel given a tensor on " + b.device());
         }
     }
 

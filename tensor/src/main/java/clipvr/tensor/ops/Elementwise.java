@@ -2,6 +2,7 @@ package clipvr.tensor.ops;
 
 import clipvr.tensor.Backends;
 import clipvr.tensor.DType;
+import clipvr.tensor.Device;
 import clipvr.tensor.Shape;
 import clipvr.tensor.Tensor;
 
@@ -16,7 +17,7 @@ public final class Elementwise {
     }
 
     public static Tensor unary(UnaryOp op, Tensor x) {
-        Tensor out = Tensor.empty(x.dtype(), x.shape());
+        Tensor out = Tensor.empty(x.device(), x.dtype(), x.shape());
         Backends.of(x).unary(op, x, out);
         return out;
     }
@@ -25,22 +26,24 @@ public final class Elementwise {
     public static Tensor binary(BinaryOp op, Tensor a, Tensor b) {
         sameDType(op.name().toLowerCase(), a, b);
         int[] shape = Shape.broadcast(op.name().toLowerCase(), a.shape(), b.shape());
-        Tensor out = Tensor.empty(a.dtype(), shape);
-        Backends.of(a).binary(op, a.expand(shape), b.expand(shape), out);
+        Device device = Backends.deviceOf(a, b);      // a host scalar may meet a device tensor
+        Tensor out = Tensor.empty(device, a.dtype(), shape);
+        Backends.of(device).binary(op, a.expand(shape), b.expand(shape), out);
         return out;
     }
 
     public static Tensor where(Tensor cond, Tensor a, Tensor b) {
         sameDType("where", a, b);
         int[] shape = Shape.broadcast("where", Shape.broadcast("where", cond.shape(), a.shape()), b.shape());
-        Tensor out = Tensor.empty(a.dtype(), shape);
-        Backends.of(a).where(cond.expand(shape), a.expand(shape), b.expand(shape), out);
+        Device device = Backends.deviceOf(a, b, cond);
+        Tensor out = Tensor.empty(device, a.dtype(), shape);
+        Backends.of(device).where(cond.expand(shape), a.expand(shape), b.expand(shape), out);
         return out;
     }
 
     public static Tensor clamp(Tensor x, double lo, double hi) {
         if (lo > hi) throw new IllegalArgumentException("clamp: min " + lo + " > max " + hi);
-        Tensor out = Tensor.empty(x.dtype(), x.shape());
+        Tensor out = Tensor.empty(x.device(), x.dtype(), x.shape());
         Backends.of(x).clamp(x, lo, hi, out);
         return out;
     }

@@ -1,5 +1,6 @@
 package clipvr.tensor.ops;
 
+import clipvr.tensor.Backends;
 import clipvr.tensor.Shape;
 import clipvr.tensor.Tensor;
 
@@ -16,7 +17,7 @@ public final class Indexing {
         if (before.length != r || after.length != r)
             throw new IllegalArgumentException("pad: need one (before, after) pair per axis of " + Shape.str(x.shape()));
         int[] s = x.shape();
-        Tensor out = Tensor.full(x.dtype(), value, padded(s, before, after));
+        Tensor out = Tensor.full(x.device(), x.dtype(), value, padded(s, before, after));
         Tensor inner = out;
         for (int d = 0; d < r; d++) inner = inner.narrow(d, before[d], s[d]);
         inner.copyFrom(x);
@@ -47,7 +48,7 @@ public final class Indexing {
             total += ts[a];
         }
         s[a] = total;
-        Tensor out = Tensor.empty(first.dtype(), s);
+        Tensor out = Tensor.empty(first.device(), first.dtype(), s);
         int at = 0;
         for (Tensor t : xs) { out.narrow(a, at, t.size(a)).copyFrom(t); at += t.size(a); }
         return out;
@@ -69,12 +70,15 @@ public final class Indexing {
         int n = x.size(a);
         int[] s = x.shape();
         s[a] = index.length;
-        Tensor out = Tensor.empty(x.dtype(), s);
-        for (int i = 0; i < index.length; i++) {
-            if (index[i] < 0 || index[i] >= n)
-                throw new IndexOutOfBoundsException("indexSelect: index " + index[i] + " out of range [0, " + n + ") for axis " + a + " of " + Shape.str(x.shape()));
-            out.narrow(a, i, 1).copyFrom(x.narrow(a, index[i], 1));
+        for (int i : index)
+            if (i < 0 || i >= n)
+                throw new IndexOutOfBoundsException("indexSelect: index " + i + " out of range [0, " + n + ") for axis " + a + " of " + Shape.str(x.shape()));
+        Tensor out = Tensor.empty(x.device(), x.dtype(), s);
+        if (!x.device().isCpu()) {                        // one kernel instead of a copy per index
+            Backends.device(x.device()).indexSelect(x, a, index, out);
+            return out;
         }
+        for (int i = 0; i < index.length; i++) out.narrow(a, i, 1).copyFrom(x.narrow(a, index[i], 1));
         return out;
     }
 
@@ -102,7 +106,14 @@ public final class Indexing {
         for (int d = 0; d < indexShape.length; d++)
             if (d != a && indexShape[d] > x.size(d))
                 throw new IllegalArgumentException("gather: index shape " + Shape.str(indexShape) + " exceeds " + Shape.str(x.shape()) + " on axis " + d);
-        Tensor out = Tensor.empty(x.dtype(), indexShape);
+        Tensor out = Tensor.empty(x.device(), x.dtype(), indexShape);
+        if (!x.device().isCpu()) {
+            for (int j : index)
+                if (j < 0 || j >= x.size(a))
+                    throw new IndexOutOfBoundsException("gather: index " + j + " out of range for axis " + a + " of " + Shape.str(x.shape()));
+            Backends.device(x.device()).gather(x, a, index, indexShape, out);
+            return out;
+        }
         int[] pos = new int[indexShape.length];
         for (int flat = 0; flat < index.length; flat++) {
             int rem = flat;
@@ -114,6 +125,16 @@ public final class Indexing {
             out.setFlat(flat, x.get(pos));
         }
         return out;
+    }
+
+    /**
+     * The adjoint of {@link #gather} on a device: g [indexShape] scattered back (repeats add) into [xShape].
+     * The CPU path of autograd keeps its own host loop.
+     */
+    public static Tensor gatherBackward(Tensor g, int axis, int[] index, int[] indexShape, int[] xShape) {
+        Tensor dx = Tensor.empty(g.device(), g.dtype(), xShape);
+        Backends.device(g.device()).gatherBackward(g.contiguous(), axis, index, indexShape, dx);
+        return dx;
     }
 
     /** The k largest (or smallest) values along an axis, sorted, with their indices (ties: lower index first). */

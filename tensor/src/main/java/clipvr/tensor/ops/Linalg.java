@@ -80,13 +80,13 @@ public final class Linalg {
         int[] outShape = Arrays.copyOf(batch, batch.length + 2);
         outShape[batch.length] = m;
         outShape[batch.length + 1] = n;
-        Tensor out = Tensor.empty(a.dtype(), outShape);
+        Tensor out = Tensor.empty(Backends.deviceOf(a, b), a.dtype(), outShape);
         if (out.numel() == 0) return out;
         if (k == 0) return out.fill(0);
         Operand oa = operand(a, batch);
         Tensor bv = transB ? b.mT() : b;          // logical [.., K, N]
         Operand ob = operand(bv, batch);
-        Backends.of(a).gemm(oa.trans, ob.trans, nBatch, m, n, k, 1.0,
+        Backends.of(out).gemm(oa.trans, ob.trans, nBatch, m, n, k, 1.0,
                 oa.t, oa.t.offset(), oa.batchStride, oa.ld, ob.t, ob.t.offset(), ob.batchStride, ob.ld,
                 0.0, out, 0, m * n, n);
         return out;

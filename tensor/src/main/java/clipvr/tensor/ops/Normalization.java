@@ -15,7 +15,7 @@ public final class Normalization {
         Tensor xt = (a == last ? x : x.transpose(a, last)).contiguous();
         int n = xt.size(-1);
         int rows = n == 0 ? 0 : xt.numel() / n;
-        Tensor out = Tensor.empty(x.dtype(), xt.shape());
+        Tensor out = Tensor.empty(x.device(), x.dtype(), xt.shape());
         if (rows > 0) Backends.of(x).softmaxRows(xt, rows, n, log, out);
         return a == last ? out : out.transpose(a, last).contiguous();
     }
@@ -36,7 +36,8 @@ public final class Normalization {
         Tensor xc = x.contiguous();
         int rows = n == 0 ? 0 : xc.numel() / n;
         int[] statShape = java.util.Arrays.copyOf(s, s.length - 1);
-        Tensor out = Tensor.empty(x.dtype(), s), mean = Tensor.empty(x.dtype(), statShape), rstd = Tensor.empty(x.dtype(), statShape);
+        Tensor out = Tensor.empty(x.device(), x.dtype(), s), mean = Tensor.empty(x.device(), x.dtype(), statShape),
+                rstd = Tensor.empty(x.device(), x.dtype(), statShape);
         Backends.of(x).layerNormRows(xc, rows, n, weight == null ? null : weight.contiguous(),
                 bias == null ? null : bias.contiguous(), eps, out, mean, rstd);
         return new LayerNormResult(out, mean, rstd);
@@ -50,7 +51,7 @@ public final class Normalization {
         Tensor xc = x.contiguous(), gc = g.contiguous();
         int n = x.size(-1);
         int rows = n == 0 ? 0 : xc.numel() / n;
-        Tensor dx = Tensor.empty(x.dtype(), x.shape());
+        Tensor dx = Tensor.empty(x.device(), x.dtype(), x.shape());
         if (rows > 0) Backends.of(x).layerNormBackwardRows(xc, gc, rows, n, weight == null ? null : weight.contiguous(),
                 mean.contiguous(), rstd.contiguous(), dx);
         return dx;

@@ -17,7 +17,7 @@ public final class Pooling {
         int[] s = win.shape();
         int rows = s[0] * s[1] * s[2] * s[3], k = s[4] * s[5];
         Tensor flat = win.view(rows, k);
-        Tensor out = Tensor.empty(x.dtype(), s[0], s[1], s[2], s[3]);
+        Tensor out = Tensor.empty(x.device(), x.dtype(), s[0], s[1], s[2], s[3]);
         Backends.of(x).reduceRows(ReduceOp.MAX, flat, rows, k, out);
         int[] arg = new int[rows];
         Backends.of(x).argmaxRows(flat, rows, k, arg);
@@ -27,10 +27,11 @@ public final class Pooling {
     /** dL/dx: each output's gradient goes to the input position that was its maximum. */
     public static Tensor maxPool2dBackward(Tensor gradOut, int[] argmax, int[] inputShape, Windows.Geometry g) {
         int[] s = gradOut.shape();
-        Tensor win = Tensor.zeros(gradOut.dtype(), s[0], s[1], s[2], s[3], g.kh(), g.kw());
+        Tensor win = Tensor.zeros(gradOut.device(), gradOut.dtype(), s[0], s[1], s[2], s[3], g.kh(), g.kw());
         Tensor go = gradOut.contiguous();
         int k = g.kh() * g.kw();
-        for (int r = 0; r < argmax.length; r++) win.setFlat(r * k + argmax[r], go.getFlat(r));
+        if (!go.device().isCpu()) Backends.device(go.device()).scatterRows(go, argmax, argmax.length, k, win);
+        else for (int r = 0; r < argmax.length; r++) win.setFlat(r * k + argmax[r], go.getFlat(r));
         return Windows.scatterAdd(win, inputShape, g);
     }
 

@@ -38,7 +38,7 @@ public final class Reductions {
             if (cs != null) return cs;
         }
         Rows r = rows(x, ax);
-        Tensor out = Tensor.empty(x.dtype(), Shape.reduced(x.shape(), ax, keepdim));
+        Tensor out = Tensor.empty(x.device(), x.dtype(), Shape.reduced(x.shape(), ax, keepdim));
         if (r.n == 0 && op != ReduceOp.SUM)
             throw new IllegalArgumentException(name + ": reduction over an empty axis of " + Shape.str(x.shape()));
         if (r.n == 0) return out.fill(0);

@@ -58,15 +58,15 @@ public final class Resampling {
     /** Resizes the last two axes of x [..., h, w] to [..., ho, wo]. */
     public static Tensor interpolate(Tensor x, int ho, int wo, Mode mode) {
         if (x.rank() < 2) throw new IllegalArgumentException("interpolate: needs [..., H, W], got rank " + x.rank());
-        Tensor rh = matrix(mode, x.size(-2), ho, x.dtype());      // [ho, h]
-        Tensor rw = matrix(mode, x.size(-1), wo, x.dtype());      // [wo, w]
+        Tensor rh = matrix(mode, x.size(-2), ho, x.dtype()).to(x.device());      // [ho, h] (host-built: an upload on a device)
+        Tensor rw = matrix(mode, x.size(-1), wo, x.dtype()).to(x.device());      // [wo, w]
         return rh.matmul(x.matmulT(rw));                          // [ho, h] · ([..., h, w] · [w, wo]) = [..., ho, wo]
     }
 
     /** The adjoint: gradient w.r.t. x [..., h, w] of {@link #interpolate} given g [..., ho, wo]. */
     public static Tensor interpolateBackward(Tensor g, int h, int w, Mode mode) {
-        Tensor rh = matrix(mode, h, g.size(-2), g.dtype());       // [ho, h]
-        Tensor rw = matrix(mode, w, g.size(-1), g.dtype());       // [wo, w]
+        Tensor rh = matrix(mode, h, g.size(-2), g.dtype()).to(g.device());       // [ho, h]
+        Tensor rw = matrix(mode, w, g.size(-1), g.dtype()).to(g.device());       // [wo, w]
         return rh.mT().matmul(g.matmul(rw));                      // [h, ho] · ([..., ho, wo] · [wo, w]) = [..., h, w]
     }
 }

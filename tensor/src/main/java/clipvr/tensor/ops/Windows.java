@@ -49,7 +49,7 @@ public final class Windows {
      */
     public static Tensor scatterAdd(Tensor w, int[] inputShape, Geometry g) {
         int[] s = inputShape;
-        Tensor dpad = Tensor.zeros(w.dtype(), s[0], s[1], s[2] + 2 * g.ph(), s[3] + 2 * g.pw());
+        Tensor dpad = Tensor.zeros(w.device(), w.dtype(), s[0], s[1], s[2] + 2 * g.ph(), s[3] + 2 * g.pw());
         int ho = w.size(2), wo = w.size(3);
         int[] pst = dpad.strides();
         if (g.sh() >= g.kh() && g.sw() >= g.kw()) {

@@ -1,0 +1,40 @@
+package clipvr.tensor;
+
+/**
+ * A {@link Backend} whose storages live off the Java heap. Besides the kernels it allocates device
+ * storages and moves contiguous data between host and device (each move counted by {@link Transfers}),
+ * and provides the data-movement kernels that the CPU path does with host loops.
+ */
+public interface DeviceBackend extends Backend {
+    Device device();
+
+    /** Uninitialised device storage of n elements. */
+    Storage allocate(DType dtype, int n);
+
+    /** A device copy of a contiguous host tensor (one upload). */
+    Storage upload(Tensor host);
+
+    /** The values of a contiguous device tensor as a fresh contiguous host tensor (one download). */
+    Tensor download(Tensor onDevice);
+
+    /** Blocks until every queued kernel has finished (for timing; transfers already wait). */
+    void finish();
+
+    /** Sets every element of the (possibly strided) device view t to v. */
+    void fill(Tensor t, double v);
+
+    /** out (contiguous, x's shape with index.length at axis) = x with axis position i taken from index[i]; index is an input (uploaded). */
+    void indexSelect(Tensor x, int axis, int[] index, Tensor out);
+
+    /** out (contiguous, shape indexShape) = PyTorch gather of x along axis; index is an input (uploaded). */
+    void gather(Tensor x, int axis, int[] index, int[] indexShape, Tensor out);
+
+    /**
+     * The adjoint of {@link #gather}: dx (contiguous, x's shape) = Σ of g (contiguous, indexShape) over the index
+     * positions that read each element; summed in index order, so deterministic (no atomics).
+     */
+    void gatherBackward(Tensor g, int axis, int[] index, int[] indexShape, Tensor dx);
+
+    /** win[r, index[r]] = g[r] for contiguous win [rows, k] (already zero) and g [rows]: the max-pool backward scatter. */
+    void scatterRows(Tensor g, int[] index, int rows, int k, Tensor win);
+}
