@@ -53,6 +53,8 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--seed", description = "seed of every random stream (default 0)") Long seed;
     @Option(names = "--quiet", description = "no progress bar and no per-epoch lines") boolean quiet;
 
+    @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
+
     /** clipvr-mini's recipe. */
     static PretrainConfig defaults() {
         return new PretrainConfig(List.of("cifar10", "gtsrb"), List.of("gtsrb"), null, 32, 4, 128, 4, 128, 3, 128,
@@ -60,6 +62,7 @@ public final class PretrainCommand implements Callable<Integer> {
     }
 
     @Override public Integer call() {
+        clipvr.tensor.Device device = deviceOption.resolve();       // not part of config.json: a run may resume elsewhere
         Path cfgFile = out.resolve(Pretrainer.CONFIG);
         PretrainConfig base = resume && Files.exists(cfgFile) ? RunFiles.readJson(cfgFile, PretrainConfig.class) : defaults();
         PretrainConfig c = new PretrainConfig(or(data, base.data()), or(noFlip, base.noFlip()), limit != null ? limit : base.limit(),
@@ -72,7 +75,7 @@ public final class PretrainCommand implements Callable<Integer> {
         if (exportDtype != StorageDType.F32 && exportDtype != StorageDType.F16 && exportDtype != StorageDType.BF16)
             throw new IllegalArgumentException("--export-dtype must be F32, F16 or BF16, got " + exportDtype);
         Path v = Paths2.vocab(vocab, null);
-        var o = new Pretrainer.Options(resume, !quiet, quiet ? null : System.err, export, exportDtype);
+        var o = new Pretrainer.Options(resume, !quiet, quiet ? null : System.err, export, exportDtype).withDevice(device);
         var r = Pretrainer.run(c, v, out, o);
         System.err.printf("pretraining %s: %d/%d epochs, %.0f s; model: %s%n", r.status, r.epochsCompleted, c.epochs(), r.wallSeconds,
                 out.resolve(Pretrainer.MODEL));

@@ -3,7 +3,11 @@ package clipvr.reprogram.pretrain;
 import clipvr.autograd.nn.Parameter;
 import clipvr.autograd.optim.AdamW;
 import clipvr.clip.model.Clip;
+import clipvr.tensor.Backends;
+import clipvr.tensor.DType;
 import clipvr.tensor.Tensor;
+import clipvr.tensor.ops.BinaryOp;
+import clipvr.tensor.ops.Elementwise;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -19,6 +23,11 @@ import java.util.Set;
  *   optional clipping of the global gradient norm; after each update t = logit_scale is clamped to [0, ln 100]
  * </pre>
  * The learning rate is a closed form of the update count, so a resumed run needs only the AdamW moments.
+ *
+ * <p>On a device ({@code pretrain --device opencl}) the same update runs without reading anything back: the global
+ * norm is a device scalar (per-weight sums of squares in float64 where the device has it), the clipping factor
+ * {@code norm > clip ? clip / (norm + 1e-6) : 1} is computed on the device and multiplies the gradients there,
+ * and the temperature is clamped by a kernel. The CPU path is unchanged (its bits reproduce clipvr-mini).
  */
 public final class PretrainOptimizer {
     /** Weights that are matrices by shape but embeddings by role: no weight decay. */
@@ -64,26 +73,45 @@ public final class PretrainOptimizer {
 
     /**
      * Update number {@code step} (0-based) from the accumulated gradients: schedule, optional clipping, AdamW, clamp.
-     * Returns the global gradient norm before clipping.
+     * Returns the global gradient norm before clipping (read back from a device: use {@link #update} inside a loop).
      */
-    public double step(int step) {
-        double norm = gradNorm();
-        if (config.gradClip() > 0 && norm > config.gradClip()) {
-            double s = config.gradClip() / (norm + 1e-6);
-            for (Parameter p : all.values()) if (p.grad() != null) p.grad().mulInPlace(s);
+    public double step(int step) { return update(step).item(); }
+
+    /**
+     * {@link #step}, returning the global gradient norm as a scalar tensor on the model's device (a host scalar on
+     * the CPU): on a device nothing is read back, so the caller decides when (if ever) to pay for the download.
+     */
+    public Tensor update(int step) {
+        Tensor norm;
+        if (logitScale.data().device().isCpu()) {
+            double n = gradNorm();
+            if (config.gradClip() > 0 && n > config.gradClip()) {
+                double s = config.gradClip() / (n + 1e-6);
+                for (Parameter p : all.values()) if (p.grad() != null) p.grad().mulInPlace(s);
+            }
+            norm = Tensor.scalar(DType.F64, n);
+        } else {
+            norm = deviceGradNorm();
+            if (config.gradClip() > 0) clipOnDevice(norm);
         }
         double lr = lrAt(step);
         decay.setLr(lr);
         noDecay.setLr(lr);
         decay.step();
         noDecay.step();
-        double t = logitScale.data().item();
-        if (t > MAX_LOGIT_SCALE || t < 0) logitScale.data().fill(Math.max(0, Math.min(MAX_LOGIT_SCALE, t)));
+        Tensor t = logitScale.data();
+        if (t.device().isCpu()) {
+            double v = t.item();
+            if (v > MAX_LOGIT_SCALE || v < 0) t.fill(Math.max(0, Math.min(MAX_LOGIT_SCALE, v)));
+        } else {
+            t.copyFrom(t.clamp(0, MAX_LOGIT_SCALE));                     // a kernel: clamp(t) = t inside [0, ln 100]
+        }
         return norm;
     }
 
     /** √(Σ g²) over every gradient, accumulated in float64. */
     public double gradNorm() {
+        if (!logitScale.data().device().isCpu()) return deviceGradNorm().item();
         double s = 0;
         for (Parameter p : all.values()) {
             Tensor g = p.grad();
@@ -91,6 +119,43 @@ public final class PretrainOptimizer {
             for (float v : g.toFloatArray()) s += (double) v * v;
         }
         return Math.sqrt(s);
+    }
+
+    private boolean deviceF64 = true;
+
+    /** The global norm as a device scalar []: per gradient Σ g² (a reduction kernel), summed; float64 where the device has it. */
+    private Tensor deviceGradNorm() {
+        DType acc = deviceF64 ? DType.F64 : DType.F32;
+        Tensor s = null;
+        try {
+            for (Parameter p : all.values()) {
+                Tensor g = p.grad();
+                if (g == null) continue;
+                Tensor q = g.to(acc);                                                   // converted on the device
+                Tensor sq = q.mul(q).sum();                                             // []
+                s = s == null ? sq : s.add(sq);
+            }
+        } catch (UnsupportedOperationException noF64) {
+            if (!deviceF64) throw noF64;
+            deviceF64 = false;                                                          // a device without fp64: float32 sums
+            return deviceGradNorm();
+        }
+        return s == null ? Tensor.zeros(logitScale.data().device(), acc) : s.sqrt();
+    }
+
+    /** g ← g · (norm > clip ? clip / (norm + 1e-6) : 1) on the device; norm is a device scalar. */
+    private void clipOnDevice(Tensor norm) {
+        double c = config.gradClip();
+        Tensor over = Elementwise.binary(BinaryOp.GT, norm, Tensor.scalar(norm.dtype(), c));          // 1 or 0
+        Tensor factor = Elementwise.binary(BinaryOp.DIV, Tensor.scalar(norm.dtype(), c), norm.add(1e-6)); // clip / (norm + 1e-6)
+        Tensor scale = Elementwise.where(over, factor, Tensor.scalar(norm.dtype(), 1.0));             // exactly 1 when not clipping
+        Tensor s32 = null;
+        for (Parameter p : all.values()) {
+            Tensor g = p.grad();
+            if (g == null) continue;
+            Tensor s = g.dtype() == scale.dtype() ? scale : s32 != null && s32.dtype() == g.dtype() ? s32 : (s32 = scale.to(g.dtype()));
+            Backends.of(g).binary(BinaryOp.MUL, g, s.expand(g.shape()), g);                           // in place
+        }
     }
 
     /** AdamW moments and step counts of both groups, keys prefixed {@code optim.decay.} / {@code optim.no_decay.}. */

@@ -16,6 +16,7 @@ import clipvr.reprogram.train.Seeds;
 import clipvr.reprogram.train.TrainingDivergedException;
 import clipvr.tensor.Backends;
 import clipvr.tensor.DType;
+import clipvr.tensor.Device;
 import clipvr.tensor.Tensor;
 import me.tongfei.progressbar.ConsoleProgressBarConsumer;
 import me.tongfei.progressbar.ProgressBar;
@@ -55,14 +56,24 @@ public final class Pretrainer {
     /**
      * @param export      also write the final model here (null: only RUNDIR/model.safetensors)
      * @param exportDtype storage precision of the export (F16 for the shipped clipvr-mini)
+     * @param device      where the model, the loss and the optimiser run (the CPU by default); augmentation stays on
+     *                    the host and each step uploads its images, and checkpoints download the weights
      */
-    public record Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype, Hooks hooks) {
+    public record Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype, Hooks hooks,
+                          Device device) {
+        public Options {
+            if (device == null) device = Device.CPU;
+        }
+        public Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype, Hooks hooks) {
+            this(resume, progress, log, export, exportDtype, hooks, Device.CPU);
+        }
         public Options(boolean resume, boolean progress, PrintStream log, Path export, StorageDType exportDtype) {
             this(resume, progress, log, export, exportDtype, null);
         }
         public static Options quiet() { return new Options(false, false, null, null, StorageDType.F32, null); }
-        public Options withResume(boolean r) { return new Options(r, progress, log, export, exportDtype, hooks); }
-        public Options withHooks(Hooks h) { return new Options(resume, progress, log, export, exportDtype, h); }
+        public Options withResume(boolean r) { return new Options(r, progress, log, export, exportDtype, hooks, device); }
+        public Options withHooks(Hooks h) { return new Options(resume, progress, log, export, exportDtype, h, device); }
+        public Options withDevice(Device d) { return new Options(resume, progress, log, export, exportDtype, hooks, d); }
     }
 
     /** Test hooks. */
@@ -101,6 +112,7 @@ public final class Pretrainer {
         if (stepsPerEpoch == 0)
             throw new IllegalArgumentException("--batch " + config.batch() + " is larger than the " + train.size() + " training images");
         this.model = new Clip(config.clipConfig(), DType.F32, new SplittableRandom(Seeds.derive(config.seed(), "init")));
+        model.to(options.device());                          // initialised on the host (same bits everywhere), then moved
         this.optim = new PretrainOptimizer(model, config, stepsPerEpoch * config.epochs());
     }
 
@@ -146,8 +158,8 @@ public final class Pretrainer {
             results.trainImages = train.size();
             results.stepsPerEpoch = stepsPerEpoch;
         }
-        results.machine = machine();
-        log("%s; %s, %,d parameters; %,d images, %d steps of %d per epoch", Backends.describe(), config.clipConfig().describe(),
+        results.machine = machine(options.device());
+        log("%s; %s, %,d parameters; %,d images, %d steps of %d per epoch", backend(options.device()), config.clipConfig().describe(),
                 model.parameterCount(), train.size(), stepsPerEpoch, config.batch());
         long t0 = System.nanoTime();
         double wallBefore = results.wallSeconds;
@@ -186,7 +198,8 @@ public final class Pretrainer {
         int n = train.size(), b = config.batch();
         int[] order = Seeds.permutation(n, Seeds.rng(config.seed(), "shuffle", epoch));
         model.train(true);
-        double lossSum = 0, lastNorm = 0, lr0 = optim.lrAt(epoch * stepsPerEpoch);
+        double lossSum = 0, lr0 = optim.lrAt(epoch * stepsPerEpoch);
+        Tensor lastNorm = Tensor.scalar(DType.F64, 0);     // a device scalar on a device: read once, after the epoch
         long tStart = System.nanoTime();
         ProgressBar pb = options.progress() ? new ProgressBarBuilder()
                 .setTaskName(String.format(Locale.ROOT, "epoch %d/%d", epoch + 1, config.epochs()))
@@ -195,14 +208,14 @@ public final class Pretrainer {
         try {
             for (int it = 0; it < stepsPerEpoch; it++) {
                 int[] idx = Arrays.copyOfRange(order, it * b, (it + 1) * b);
-                Tensor pixels = images(idx, epoch);                                    // [B, 3, R, R]
+                Tensor pixels = images(idx, epoch);                                    // [B, 3, R, R] on the host
                 int[][] tokens = captions(idx, epoch);                                 // [B][77]
                 optim.zeroGrad();
                 double loss = step(model, pixels, tokens);
                 if (!Double.isFinite(loss))
                     throw new TrainingDivergedException(epoch, it, "pretraining diverged at epoch " + epoch + ", step " + it + ": the loss is "
                             + loss + "; the run stopped and the last good checkpoint (after epoch " + (epoch - 1) + ") is kept. Lower --lr or set --grad-clip.", null);
-                lastNorm = optim.step(epoch * stepsPerEpoch + it);
+                lastNorm = optim.update(epoch * stepsPerEpoch + it);
                 lossSum += loss;
                 if (pb != null) {
                     pb.stepBy(b);
@@ -214,16 +227,17 @@ public final class Pretrainer {
             if (pb != null) pb.close();
         }
         double secs = (System.nanoTime() - tStart) / 1e9;
-        return new PretrainResults.Epoch(epoch, stepsPerEpoch, lossSum / stepsPerEpoch, lr0, model.logitScale(), lastNorm,
+        return new PretrainResults.Epoch(epoch, stepsPerEpoch, lossSum / stepsPerEpoch, lr0, model.logitScale(), lastNorm.item(),
                 stepsPerEpoch * b / Math.max(secs, 1e-9), secs, Map.of());
     }
 
     /**
      * One contrastive step's forward and backward (gradients accumulate into every trainable weight); returns the loss.
-     * pixels [B, 3, R, R] CLIP-normalised, tokens [B][77] (caption i describes image i).
+     * pixels [B, 3, R, R] CLIP-normalised, tokens [B][77] (caption i describes image i). On a device the pixels
+     * (an input) are uploaded here, and the loss (an output) is read back.
      */
     public static double step(Clip model, Tensor pixels, int[][] tokens) {
-        Var image = model.encodeImage(Var.constant(pixels));                       // [B, E]
+        Var image = model.encodeImage(Var.constant(pixels.to(model.device())));    // [B, E]
         Var text = model.encodeText(tokens);                                      // [B, E]
         Var loss = ContrastiveLoss.symmetric(model.logits(image, text));          // [B, B] → []
         double value = loss.item();
@@ -273,7 +287,7 @@ public final class Pretrainer {
                         float[] chw = clipvr.clip.image.Normalize.CLIP.applyInPlace(clipvr.clip.image.ToTensor.apply(corpus.image(idx[k])));
                         System.arraycopy(chw, 0, px, (k - from) * per, per);
                     }
-                    Tensor logits = zs.logits(model.encodeImage(Var.constant(Tensor.of(px, to - from, 3, r, r))).data());
+                    Tensor logits = zs.logits(model.encodeImage(Var.constant(Tensor.of(px, to - from, 3, r, r).to(model.device()))).data());
                     int[] pred = logits.argmax(1);
                     for (int k = from; k < to; k++) if (pred[k - from] == corpus.labels()[idx[k]] - corpus.offsets()[d]) correct++;
                 }
@@ -303,8 +317,8 @@ public final class Pretrainer {
 
     private void writeCheckpointFiles(int epoch) {
         Map<String, Tensor> all = new LinkedHashMap<>();
-        model.stateDict().forEach((k, v) -> all.put("model." + k, v));
-        all.putAll(optim.state());
+        model.stateDict().forEach((k, v) -> all.put("model." + k, v.to(Device.CPU)));      // downloaded from a device here
+        optim.state().forEach((k, v) -> all.put(k, v.to(Device.CPU)));
         all.put("epoch", Tensor.scalar(DType.F64, epoch));
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put("format", "clipvr-pretrain/1");
@@ -346,7 +360,7 @@ public final class Pretrainer {
         }
         Map<String, Tensor> state = new LinkedHashMap<>(), weights = new LinkedHashMap<>();
         for (Map.Entry<String, RawTensor> e : ck.tensors().entrySet()) state.put(e.getKey(), RunFiles.tensor(e.getValue()));
-        state.forEach((k, v) -> { if (k.startsWith("model.")) weights.put(k.substring(6), v); });
+        state.forEach((k, v) -> { if (k.startsWith("model.")) weights.put(k.substring(6), v.to(model.device())); });
         var lr = model.loadStateDict(weights, true);
         if (!lr.missing().isEmpty() || !lr.unexpected().isEmpty())
             throw new IllegalArgumentException("--resume: " + file + ": model tensors do not match the config: missing " + lr.missing() + ", unexpected " + lr.unexpected());
@@ -358,13 +372,16 @@ public final class Pretrainer {
 
     // ------------------------------------------------------------------ small helpers
 
-    private static Map<String, Object> machine() {
+    /** The start-up line naming the backend that runs the model. */
+    private static String backend(Device d) { return d.isCpu() ? Backends.describe() : "backend: " + Backends.of(d).name(); }
+
+    private static Map<String, Object> machine(Device device) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("jdk", System.getProperty("java.vm.vendor") + " " + System.getProperty("java.runtime.version"));
         m.put("os", System.getProperty("os.name") + " " + System.getProperty("os.arch"));
         m.put("cores", Runtime.getRuntime().availableProcessors());
         m.put("max_heap_mb", Runtime.getRuntime().maxMemory() >> 20);
-        m.put("backend", Backends.describe());
+        m.put("backend", backend(device));
         return m;
     }
 
