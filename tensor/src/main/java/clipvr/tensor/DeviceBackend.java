@@ -37,4 +37,20 @@ public interface DeviceBackend extends Backend {
 
     /** win[r, index[r]] = g[r] for contiguous win [rows, k] (already zero) and g [rows]: the max-pool backward scatter. */
     void scatterRows(Tensor g, int[] index, int rows, int k, Tensor win);
+
+    // ------------------------------------------------------------------ fused kernels (twins: clipvr.tensor.ops.Fused on the CPU)
+
+    /** out = QuickGELU(x + bias) = h·σ(1.702h); x, out contiguous [rows, n], bias contiguous [n] or null. */
+    void biasQuickGelu(Tensor x, Tensor bias, int rows, int n, Tensor out);
+
+    /** dh = g · QuickGELU'(x + bias) = g·(σ + 1.702·h·σ(1-σ)); x, g, dh contiguous [rows, n], bias [n] or null. */
+    void biasQuickGeluBackward(Tensor x, Tensor bias, Tensor g, int rows, int n, Tensor dh);
+
+    /**
+     * One Adam(W) update of θ, m, v in place, all contiguous and of one shape (torch.optim semantics, see
+     * clipvr.autograd.optim.Adam): decoupled decay θ·(1 - lr·wd) or L2 g + wd·θ, the moments, then
+     * θ -= (lr/bc1)·m/(√v/√bc2 + eps), where bc1 = 1 - β₁ᵗ, bc2 = 1 - β₂ᵗ.
+     */
+    void adamUpdate(Tensor theta, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
+                    double weightDecay, boolean decoupled, double bc1, double bc2);
 }

@@ -53,4 +53,18 @@ public final class Activations {
 
     /** z = x·σ(1.702x) (CLIP's QuickGELU), dz/dx = σ + 1.702·x·σ(1-σ). */
     public static Var quickGelu(Var x) { return unary("quickGelu", x, UnaryOp.QUICK_GELU, UnaryOp.QUICK_GELU_GRAD); }
+
+    /**
+     * z = QuickGELU(x + b) for x [N, n], b [n]: on a device one kernel forward and one backward
+     * ({@link clipvr.tensor.ops.Fused}), on the CPU the two steps. dz/dx = QuickGELU'(x + b); dL/db = Σ_rows dL/dx.
+     */
+    public static Var biasQuickGelu(Var x, Var b) {
+        Var.Node nx = x.node(), nb = b.node();
+        Tensor xd = x.data(), bd = b.data();
+        return Var.result(clipvr.tensor.ops.Fused.biasQuickGelu(xd, bd), "biasQuickGelu", g -> {
+            Tensor dh = clipvr.tensor.ops.Fused.biasQuickGeluBackward(xd, bd, g);      // [N, n]
+            if (nx.requiresGrad()) nx.accumulate(dh);
+            if (nb.requiresGrad()) nb.accumulate(dh.sum(0, false));                    // [n]
+        }, x, b);
+    }
 }

@@ -60,6 +60,7 @@ class OpenClGradCheckTest {
                 .add(v.get(0).tanh()).add(v.get(0).sigmoid()), new int[]{2, 3}));
         c.add(new Case("relu/gelu/quickGelu/clamp", v -> v.get(0).relu().add(v.get(0).gelu()).add(v.get(0).quickGelu()).add(v.get(0).clamp(-0.5, 0.5)),
                 new int[]{3, 4}));
+        c.add(new Case("bias + QuickGELU (fused on the device)", v -> Activations.biasQuickGelu(v.get(0), v.get(1)), new int[]{3, 5}, new int[]{5}));
         c.add(new Case("where", v -> Arithmetic.where(Tensor.of(new double[]{1, 0, 1, 0, 0, 1}, 2, 3).to(v.get(0).data().device()), v.get(0), v.get(1)),
                 new int[]{2, 3}, new int[]{2, 3}));
         c.add(new Case("sum/mean/max/var", v -> v.get(0).sum(new int[]{1}, false).add(v.get(0).mean(new int[]{1}, false))

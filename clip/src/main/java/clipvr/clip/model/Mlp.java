@@ -4,6 +4,8 @@ import clipvr.autograd.Var;
 import clipvr.autograd.nn.Layer;
 import clipvr.autograd.nn.Linear;
 import clipvr.autograd.nn.Module;
+import clipvr.autograd.ops.Activations;
+import clipvr.autograd.ops.LinearAlgebra;
 import clipvr.clip.io.Activation;
 import clipvr.tensor.DType;
 
@@ -22,6 +24,8 @@ public final class Mlp extends Module implements Layer {
 
     /** x [..., width] → [..., width]. */
     @Override public Var forward(Var x) {
+        if (activation == Activation.QUICK_GELU && cFc.bias() != null && !x.data().device().isCpu())
+            return cProj.forward(fcQuickGeluFused(x));
         Var h = cFc.forward(x);                                        // [..., hidden]
         h = switch (activation) {
             case QUICK_GELU -> h.quickGelu();                          // x·σ(1.702x)
@@ -32,5 +36,19 @@ public final class Mlp extends Module implements Layer {
             }
         };
         return cProj.forward(h);
+    }
+
+    /**
+     * c_fc and QuickGELU on a device: the matmul, then bias + QuickGELU as one kernel (and one in the backward pass)
+     * instead of a bias kernel and an activation kernel. The CPU keeps the two steps (its numerics stay as they are).
+     */
+    private Var fcQuickGeluFused(Var x) {
+        int[] s = x.shape();
+        int in = s[s.length - 1];
+        Var x2 = s.length == 2 ? x : x.reshape(-1, in);                                   // [N, width]
+        Var h = LinearAlgebra.linear(x2, cFc.weight().var(), null);                       // [N, hidden] = x·Wᵀ
+        h = Activations.biasQuickGelu(h, cFc.bias().var());                               // QuickGELU(h + b)
+        s[s.length - 1] = h.shape()[1];
+        return s.length == 2 ? h : h.reshape(s);                                          // [..., hidden]
     }
 }

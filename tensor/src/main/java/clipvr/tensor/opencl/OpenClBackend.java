@@ -231,6 +231,41 @@ public final class OpenClBackend implements DeviceBackend {
         cl.launch(k("clamp", out.dtype()), items(out.numel()), null, args.toArray());
     }
 
+    // ------------------------------------------------------------------ fused (fused.cl)
+
+    private static void contiguous(String op, Tensor... ts) {
+        for (Tensor t : ts) if (t != null && !t.isContiguous()) throw new IllegalArgumentException(op + ": operands must be contiguous");
+    }
+
+    @Override public void biasQuickGelu(Tensor x, Tensor bias, int rows, int n, Tensor out) {
+        int total = rows * n;
+        if (total == 0) return;
+        contiguous("biasQuickGelu", x, bias, out);
+        cl.launch(k("bias_quick_gelu", x.dtype()), items(total), null, total, n, buf(x), x.offset(),
+                bias == null ? buf(x) : buf(bias), bias == null ? 0 : bias.offset(), bias == null ? 0 : 1, buf(out), out.offset());
+    }
+
+    @Override public void biasQuickGeluBackward(Tensor x, Tensor bias, Tensor g, int rows, int n, Tensor dh) {
+        int total = rows * n;
+        if (total == 0) return;
+        contiguous("biasQuickGeluBackward", x, bias, g, dh);
+        cl.launch(k("bias_quick_gelu_backward", x.dtype()), items(total), null, total, n, buf(x), x.offset(),
+                bias == null ? buf(x) : buf(bias), bias == null ? 0 : bias.offset(), bias == null ? 0 : 1,
+                buf(g), g.offset(), buf(dh), dh.offset());
+    }
+
+    @Override public void adamUpdate(Tensor theta, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
+                                     double weightDecay, boolean decoupled, double bc1, double bc2) {
+        int total = theta.numel();
+        if (total == 0) return;
+        contiguous("adamUpdate", theta, g, m, v);
+        DType dt = theta.dtype();
+        cl.launch(k("adam_update", dt), items(total), null, total, buf(theta), theta.offset(), buf(g), g.offset(),
+                buf(m), m.offset(), buf(v), v.offset(), scalar(dt, beta1), scalar(dt, 1 - beta1), scalar(dt, beta2), scalar(dt, 1 - beta2),
+                scalar(dt, weightDecay), decoupled ? 1 : 0, scalar(dt, 1 - lr * weightDecay), scalar(dt, Math.sqrt(bc2)), scalar(dt, eps),
+                scalar(dt, lr / bc1));
+    }
+
     // ------------------------------------------------------------------ rows
 
     private static long[] rowGroups(int rows) { return new long[]{(long) rows * WG}; }
