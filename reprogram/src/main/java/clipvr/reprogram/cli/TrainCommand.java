@@ -98,6 +98,8 @@ public final class TrainCommand implements Callable<Integer> {
         b.clusters = clusters;
         b.kmeansInit = kmeansInit;
         b.labelMapping = labelMapping;
+        if (b.method != null)                                               // before any weights or data are loaded
+            clipvr.reprogram.train.Reprogrammer.requireOnDevice(b.method, labelMapping, device);
         if (sourceClasses != null) b.sourceClasses = sourceClasses.toString();
         if (templates != null) {
             if (b.method != null && b.method.usesDescriptions())

@@ -237,15 +237,34 @@ public final class Reprogrammer {
     public static final java.util.Set<Method> ON_DEVICE = java.util.EnumSet.of(Method.ZEROSHOT, Method.VP, Method.AR, Method.DVP_CSE, Method.DVP_CLS);
 
     /**
+     * Throws, naming the method and the flags, when {@code method} (with {@code --label-mapping labelMapping}, null
+     * when none) cannot run on {@code device}; nothing on the CPU. The CLI calls it before loading anything.
+     */
+    public static void requireOnDevice(Method method, String labelMapping, clipvr.tensor.Device device) {
+        if (device.isCpu()) return;
+        String why = switch (method) {
+            case SMM -> "its mask network keeps host-side batch-norm state and masks";
+            case ATTRVR -> "its top-k over the attribute descriptions runs on the host";
+            default -> "its masks have not been moved to and tested on a device";
+        };
+        String supported = ON_DEVICE.stream().map(Method::cliName).collect(java.util.stream.Collectors.joining(", "));
+        if (!ON_DEVICE.contains(method))
+            throw new IllegalArgumentException("--method " + method.cliName() + " does not run with --device " + device + " yet (" + why
+                    + "); run it with --device cpu (the default), or choose a method that runs there: " + supported);
+        if (labelMapping != null)
+            throw new IllegalArgumentException("--label-mapping" + (labelMapping.equals("on") ? "" : " " + labelMapping)
+                    + " does not run with --device " + device + " yet (the mapping is estimated from predictions on the host);"
+                    + " drop --label-mapping or run with --device cpu (the default)");
+    }
+
+    /**
      * Moves the method to {@code device}: the frozen encoder's weights and the trainable parameters (one counted
      * upload each). Constants (masks, text tables, Ω) are uploaded once on first use ({@link clipvr.tensor.Constants}),
      * so a training step then moves only its images and labels in and its loss out. Call before building optimisers.
      */
     public Reprogrammer to(clipvr.tensor.Device device) {
         if (device.isCpu()) return this;
-        if (!ON_DEVICE.contains(method) || mappedHead() != null)
-            throw new UnsupportedOperationException(method + (mappedHead() != null ? " with a label mapping" : "")
-                    + " does not run on " + device + " yet; supported there: " + ON_DEVICE + " (without --label-mapping)");
+        requireOnDevice(method, mappedHead() != null ? "on" : null, device);
         if (!(encoder instanceof ClipImageEncoder e))
             throw new UnsupportedOperationException("only the CLIP image encoder moves to a device, got " + encoder.getClass().getSimpleName());
         e.model().to(device);
