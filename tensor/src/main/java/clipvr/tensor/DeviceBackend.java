@@ -38,6 +38,18 @@ public interface DeviceBackend extends Backend {
     /** win[r, index[r]] = g[r] for contiguous win [rows, k] (already zero) and g [rows]: the max-pool backward scatter. */
     void scatterRows(Tensor g, int[] index, int rows, int k, Tensor win);
 
+    /** out[r] = argmax of row r of contiguous x [rows, n], as a value of x's dtype in a device tensor (no read-back). */
+    void argmaxRows(Tensor x, int rows, int n, Tensor out);
+
+    /** win[r, index[r]] = g[r] with the indices in a device tensor ({@link #argmaxRows(Tensor, int, int, Tensor)}'s output). */
+    void scatterRows(Tensor g, Tensor index, int rows, int k, Tensor win);
+
+    /** out[r] = mean of the k largest of row r of contiguous x [rows, n] (ties: lower index first). Twin: Indexing.topk + mean. */
+    void topkMeanRows(Tensor x, int rows, int n, int k, Tensor out);
+
+    /** dx[r, j] = g[r]/k where x[r, j] is among the row's top k, else 0; x, dx contiguous [rows, n], g contiguous [rows]. */
+    void topkMeanBackwardRows(Tensor x, Tensor g, int rows, int n, int k, Tensor dx);
+
     // ------------------------------------------------------------------ fused kernels (twins: clipvr.tensor.ops.Fused on the CPU)
 
     /** out = QuickGELU(x + bias) = h·σ(1.702h); x, out contiguous [rows, n], bias contiguous [n] or null. */

@@ -39,6 +39,14 @@ __kernel void F(scatter_rows)(int rows, int k, __global const int* index, __glob
     win[(long)r * k + index[r]] = g[goff + r];
 }
 
+/* scatter_rows_t: scatter_rows with the index held in a device tensor of T (argmax_rows_t's output): the max-pool
+ * backward without an index upload. Twin: the host loop of Pooling.maxPool2dBackward. */
+__kernel void F(scatter_rows_t)(int rows, int k, __global const T* index, int ioff, __global const T* g, int goff, __global T* win) {
+    int r = get_global_id(0);
+    if (r >= rows) return;
+    win[(long)r * k + (int)index[ioff + r]] = g[goff + r];
+}
+
 /* gather_backward: for every position p of dx [xshape], the sum of g[q] over the positions q of the index
  * (shape ishape, g contiguous with that shape) that agree with p off the axis and have index[q] == p[axis].
  * One item per dx element, summing q in order along the axis: deterministic without atomics. */

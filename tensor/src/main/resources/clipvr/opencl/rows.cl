@@ -132,3 +132,57 @@ __kernel void F(layernorm_backward_rows)(int n, __global const T* x, int xoff, _
         dr[j] = rs * (dj - m1 - xhat * m2);
     }
 }
+
+/* argmax_rows_t: argmax_rows with the index written as a T into a device tensor (exact: k < 2^24), so a max-pool keeps
+ * its argmax on the device for its backward pass instead of reading it back. Twin: ReferenceKernels.argmaxRows. */
+__kernel void F(argmax_rows_t)(int n, __global const T* x, int xoff, __global T* out, int outoff, __local T* sv, __local int* si) {
+    int r = get_group_id(0), lid = get_local_id(0);
+    __global const T* row = x + xoff + (long)r * n;
+    T bv = (T)-INFINITY;
+    int bi = 0x7fffffff;
+    for (int j = lid; j < n; j += WG) if (F(argmax_better)(row[j], j, bv, bi)) { bv = row[j]; bi = j; }
+    sv[lid] = bv; si[lid] = bi;
+    for (int s = WG / 2; s > 0; s >>= 1) {
+        barrier(CLK_LOCAL_MEM_FENCE);
+        if (lid < s && F(argmax_better)(sv[lid + s], si[lid + s], sv[lid], si[lid])) { sv[lid] = sv[lid + s]; si[lid] = si[lid + s]; }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (lid == 0) out[outoff + r] = (T)(si[0] == 0x7fffffff ? 0 : si[0]);
+}
+
+/* Top-k mean of each row of a contiguous [rows, n] matrix: out[r] = (1/k)·Σ of the k largest x[r, ·], ranked by value
+ * then lower index first (argmax_better's order, NaN largest, as Double.compare). One work-item per row (n is small:
+ * AttrVR's descriptions per class); the k values are found largest first and summed in that order, as the twin
+ * (Indexing.topk, then mean) sums the sorted values. */
+__kernel void F(topk_mean_rows)(int rows, int n, int k, __global const T* x, int xoff, __global T* out, int outoff) {
+    int r = get_global_id(0);
+    if (r >= rows) return;
+    __global const T* row = x + xoff + (long)r * n;
+    T lastV = 0, sum = 0;
+    int lastI = -1;
+    for (int t = 0; t < k; t++) {                    /* the t-th largest: the best element ranked after the (t-1)-th */
+        T bv = 0;
+        int bi = -1;
+        for (int j = 0; j < n; j++) {
+            if (lastI >= 0 && !F(argmax_better)(lastV, lastI, row[j], j)) continue;    /* not after the last chosen */
+            if (bi < 0 || F(argmax_better)(row[j], j, bv, bi)) { bv = row[j]; bi = j; }
+        }
+        sum += bv;
+        lastV = bv; lastI = bi;
+    }
+    out[outoff + r] = sum / (T)k;
+}
+
+/* Its gradient: dx[r, j] = g[r]/k where x[r, j] is among the row's top k (fewer than k elements rank before it), else 0.
+ * One work-item per element; the selection is recomputed from x, so nothing is kept between the passes.
+ * Twin: the adjoint of gather (Select.topk) followed by the mean's backward. */
+__kernel void F(topk_mean_backward_rows)(int rows, int n, int k, __global const T* x, int xoff, __global const T* g, int goff,
+                                         __global T* dx, int doff) {
+    int i = get_global_id(0);
+    if (i >= rows * n) return;
+    int r = i / n, j = i % n;
+    __global const T* row = x + xoff + (long)r * n;
+    int before = 0;
+    for (int q = 0; q < n; q++) if (q != j && F(argmax_better)(row[q], q, row[j], j)) before++;
+    dx[doff + i] = before < k ? g[goff + r] / (T)k : (T)0;
+}

@@ -33,7 +33,7 @@ public final class Conv {
         Pooling.MaxPoolResult r = Pooling.maxPool2d(x.data(), geo);
         Var.Node nx = x.node();
         int[] xs = x.shape();
-        return Var.result(r.out(), "maxPool2d", g -> nx.accumulate(Pooling.maxPool2dBackward(g, r.argmax(), xs, geo)), x);
+        return Var.result(r.out(), "maxPool2d", g -> nx.accumulate(Pooling.maxPool2dBackward(g, r, xs, geo)), x);
     }
 
     /** Average pooling; the gradient is spread evenly over each window. */

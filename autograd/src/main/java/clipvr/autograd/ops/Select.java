@@ -85,6 +85,19 @@ public final class Select {
         }, x);
     }
 
+    /**
+     * The mean of the k largest values along the last axis, x [..., n] → [...]. On the CPU exactly
+     * {@code topk(x, k, last, true).mean(last)}; on a device one kernel each way (the backward recomputes the selection,
+     * dx = g/k at the top k), so no indices leave the device.
+     */
+    public static Var topkMean(Var x, int k) {
+        int last = x.rank() - 1;
+        if (x.data().device().isCpu()) return topk(x, k, last, true).mean(new int[]{last}, false);
+        Var.Node nx = x.node();
+        Tensor xd = x.data();
+        return Var.result(Indexing.topkMean(xd, k), "topkMean", g -> nx.accumulate(Indexing.topkMeanBackward(xd, k, g)), x);
+    }
+
     /** The k largest (or smallest) values along axis, sorted; the gradient flows only to the selected elements. */
     public static Var topk(Var x, int k, int axis, boolean largest) {
         int a = Shape.axis("topk", axis, x.rank());

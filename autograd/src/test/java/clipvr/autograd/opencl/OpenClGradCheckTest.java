@@ -4,6 +4,7 @@ import clipvr.autograd.GradCheck;
 import clipvr.autograd.Var;
 import clipvr.autograd.loss.CrossEntropy;
 import clipvr.autograd.ops.*;
+import clipvr.tensor.DType;
 import clipvr.tensor.Device;
 import clipvr.tensor.Tensor;
 import clipvr.tensor.opencl.OpenClDevice;
@@ -80,6 +81,11 @@ class OpenClGradCheckTest {
         c.add(new Case("maxPool/avgPool", v -> Conv.maxPool2d(v.get(0), PATCH).add(Conv.avgPool2d(v.get(0), PATCH)), new int[]{1, 2, 4, 4}));
         c.add(new Case("batchNorm2d training", v -> Conv.batchNorm2d(v.get(0), null, null, v.get(1), v.get(2), true, 0.1, 1e-5),
                 new int[]{2, 2, 2, 2}, new int[]{2}, new int[]{2}));
+        c.add(new Case("batchNorm2d training with running statistics (kept on the device)", v -> {
+            var dev = v.get(0).data().device();
+            return Conv.batchNorm2d(v.get(0), Tensor.zeros(DType.F64, 2).to(dev), Tensor.ones(DType.F64, 2).to(dev), v.get(1), v.get(2), true, 0.1, 1e-5);
+        }, new int[]{2, 2, 2, 2}, new int[]{2}, new int[]{2}));
+        c.add(new Case("topkMean (one kernel each way on the device)", v -> Select.topkMean(v.get(0), 2), new int[]{2, 3, 5}));
         c.add(new Case("attention", v -> v.get(0).matmulT(v.get(1)).mul(0.5).softmax(-1).matmul(v.get(2)),
                 new int[]{2, 3, 4}, new int[]{2, 3, 4}, new int[]{2, 3, 4}));
         c.add(new Case("crossEntropy", v -> CrossEntropy.loss(v.get(0), new int[]{2, 0, 1}, 0.1), new int[]{3, 4}));

@@ -37,6 +37,6 @@ public record AttrVrHead(Tensor descriptive, Tensor distinctive, int numClasses,
     Var topKMean(Var v, Tensor table) {
         int b = v.size(0), m = table.size(0) / numClasses;
         Var s = CosineLogits.logits(v, table, scale).reshape(b, numClasses, m);  // [B, C·m] → [B, C, m]
-        return Select.topk(s, k, 2, true).mean(new int[]{2}, false);            // [B, C, k] → [B, C]
+        return Select.topkMean(s, k);                                            // top k of m, averaged: [B, C]
     }
 }

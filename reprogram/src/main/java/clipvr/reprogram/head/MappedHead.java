@@ -2,6 +2,7 @@ package clipvr.reprogram.head;
 
 import clipvr.autograd.Var;
 import clipvr.reprogram.mapping.LabelMapping;
+import clipvr.tensor.Constants;
 import clipvr.tensor.Tensor;
 
 import java.util.Objects;
@@ -16,6 +17,7 @@ public final class MappedHead implements ClassHead {
     private final Tensor sourceEmbeddings;      // [S, E]
     private final double scale;
     private LabelMapping mapping;
+    private Tensor selection;                   // one-hot [S, C], P[sourceOf[t], t] = 1: the mapping on a device
 
     public MappedHead(Tensor sourceEmbeddings, LabelMapping mapping, double scale) {
         this.sourceEmbeddings = sourceEmbeddings;
@@ -29,7 +31,16 @@ public final class MappedHead implements ClassHead {
     public Var sourceLogits(Var imageFeatures) { return CosineLogits.logits(imageFeatures, sourceEmbeddings, scale); }
 
     /** v [B, E] → target logits [B, C] through the current mapping. */
-    @Override public Var logits(Var imageFeatures) { return mapping.apply(sourceLogits(imageFeatures)); }
+    @Override public Var logits(Var imageFeatures) {
+        Var s = sourceLogits(imageFeatures);                                                  // [B, S]
+        if (s.data().device().isCpu()) return mapping.apply(s);                               // index-select of the mapped columns
+        if (selection == null || selection.dtype() != s.dtype()) {                           // on a device: z = s·P, P uploaded once per mapping
+            int[] so = mapping.sourceOf();
+            selection = Tensor.zeros(s.dtype(), numSources(), so.length);
+            for (int t = 0; t < so.length; t++) selection.set(1.0, so[t], t);
+        }
+        return s.matmul(Var.constant(Constants.on(s.data().device(), selection)));           // [B, C], exact: one 1 per column
+    }
 
     @Override public int numClasses() { return mapping.numTargets(); }
 
@@ -44,5 +55,6 @@ public final class MappedHead implements ClassHead {
         if (mapping != null && m.numTargets() != mapping.numTargets())
             throw new IllegalArgumentException("MappedHead: mapping for " + m.numTargets() + " targets, expected " + mapping.numTargets());
         this.mapping = m;
+        this.selection = null;
     }
 }

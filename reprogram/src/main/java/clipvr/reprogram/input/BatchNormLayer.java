@@ -16,8 +16,8 @@ public final class BatchNormLayer {
 
     private final Var weight;            // γ [C]
     private final Var bias;              // β [C]
-    private final Tensor runningMean;    // [C]
-    private final Tensor runningVar;     // [C]
+    private Tensor runningMean;          // [C], on the parameters' device
+    private Tensor runningVar;           // [C]
     private long numBatchesTracked;
 
     public BatchNormLayer(int channels, DType dtype) {
@@ -38,6 +38,12 @@ public final class BatchNormLayer {
     public Var forward(Var x, Var gamma, Var beta, boolean training) {
         if (training) numBatchesTracked++;
         return Conv.batchNorm2d(x, runningMean, runningVar, gamma, beta, training, MOMENTUM, EPS);
+    }
+
+    /** Moves the running statistics to {@code device} (one counted upload each; γ, β move with the parameters). */
+    public void to(clipvr.tensor.Device device) {
+        runningMean = runningMean.to(device);
+        runningVar = runningVar.to(device);
     }
 
     public int parameterCount() { return weight.data().numel() + bias.data().numel(); }

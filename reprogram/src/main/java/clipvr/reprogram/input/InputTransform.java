@@ -41,6 +41,9 @@ public sealed interface InputTransform permits WatermarkPrompt, PaddingPrompt, S
     /** Number of effective trainable values (masked-out pattern entries are not counted). */
     int effectiveParameterCount();
 
+    /** Moves buffers that are not parameters (SMM's batch-norm running statistics) to {@code device}; the caller moves the parameters. */
+    default void to(clipvr.tensor.Device device) {}
+
     /** Train/eval switch; only SMM's batch norm distinguishes them. */
     default void train(boolean training) {}
 }

@@ -84,6 +84,9 @@ public final class MaskNetwork {
         return y.mean(new int[]{1}, true);                                                       // [B, 1, H/p, W/p]
     }
 
+    /** Moves the batch-norm running statistics to {@code device}; the parameters move with the caller's. */
+    public void to(clipvr.tensor.Device device) { for (BatchNormLayer bn : norms) bn.to(device); }
+
     /** conv1.weight, conv1.bias, bn1.weight, bn1.bias, …, conv6.weight, conv6.bias. */
     public List<Var> parameters() {
         List<Var> ps = new ArrayList<>();

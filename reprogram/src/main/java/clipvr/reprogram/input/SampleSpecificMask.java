@@ -84,6 +84,8 @@ public final class SampleSpecificMask implements InputTransform {
 
     @Override public void train(boolean training) { priority.train(training); }
 
+    @Override public void to(clipvr.tensor.Device device) { priority.to(device); }
+
     @Override public int inputSize() { return resolution; }
     @Override public int outputSize() { return resolution; }
     @Override public InputSpace inputSpace() { return InputSpace.CLIP_NORMALISED; }

@@ -3,6 +3,7 @@ package clipvr.reprogram.input;
 import clipvr.autograd.Var;
 import clipvr.autograd.ops.Select;
 import clipvr.reprogram.method.StateDict;
+import clipvr.tensor.Constants;
 import clipvr.tensor.DType;
 import clipvr.tensor.Tensor;
 
@@ -32,6 +33,7 @@ public final class SharedMaskPrompt implements InputTransform {
     private final int rPad;
     private final Var program;      // δ [3, R, R]
     private final Tensor mask;      // M [3, R, R]
+    private final Tensor frame;     // PAD: M ⊙ normalised black [1, 3, R, R] (a constant, uploaded once on a device); else null
 
     private SharedMaskPrompt(Kind kind, int resolution, int inner, Tensor mask, DType dtype) {
         this.kind = kind;
@@ -40,6 +42,9 @@ public final class SharedMaskPrompt implements InputTransform {
         this.lPad = (resolution - inner + 1) / 2;
         this.rPad = (resolution - inner) / 2;
         this.mask = mask;
+        this.frame = kind != Kind.PAD ? null : mask.mul(ClipNormalization.channelTensor(new double[]{
+                ClipNormalization.normalisedValue(0, 0), ClipNormalization.normalisedValue(1, 0),
+                ClipNormalization.normalisedValue(2, 0)}, dtype));                         // [1, 3, 1, 1] black per channel
         this.program = Var.param(Tensor.zeros(dtype, 3, resolution, resolution));
     }
 
@@ -73,14 +78,12 @@ public final class SharedMaskPrompt implements InputTransform {
     @Override public Var apply(Var images, List<Var> parameters) {
         Var delta = parameters.getFirst();                                                       // [3, R, R]
         Var base = images;
+        clipvr.tensor.Device device = delta.data().device();
         if (kind == Kind.PAD) {
             Var zeroPadded = Select.pad(images, new int[]{0, 0, lPad, lPad}, new int[]{0, 0, rPad, rPad}, 0.0); // [B, 3, R, R]
-            Tensor black = ClipNormalization.channelTensor(new double[]{
-                    ClipNormalization.normalisedValue(0, 0), ClipNormalization.normalisedValue(1, 0),
-                    ClipNormalization.normalisedValue(2, 0)}, images.dtype());                  // [1, 3, 1, 1]
-            base = zeroPadded.add(Var.constant(mask.mul(black)));                               // frame = normalised black
+            base = zeroPadded.add(Var.constant(Constants.on(device, frame)));   // frame = normalised black
         }
-        return base.add(delta.mul(Var.constant(mask)));                                          // [B, 3, R, R]
+        return base.add(delta.mul(Var.constant(Constants.on(device, mask))));                    // [B, 3, R, R]
     }
 
     @Override public List<Var> parameters() { return List.of(program); }

@@ -135,7 +135,7 @@ public final class Reprogrammer {
         MappedHead h = mappedHead();
         if (h == null) throw new IllegalStateException(method + ": no label mapping");
         try (var s = GradMode.noGrad()) {
-            return h.sourceLogits(encoder.encodeImage(encoderInputs(Var.constant(images)))).data();
+            return h.sourceLogits(encoder.encodeImage(encoderInputs(Var.constant(images.to(device))))).data();   // host in, device out
         }
     }
 
@@ -233,8 +233,12 @@ public final class Reprogrammer {
         }
     }
 
-    /** The methods whose every piece runs on a device (the others keep host-side state: SMM's mask network and masks, AttrVR's top-k, label mapping). */
-    public static final java.util.Set<Method> ON_DEVICE = java.util.EnumSet.of(Method.ZEROSHOT, Method.VP, Method.AR, Method.DVP_CSE, Method.DVP_CLS);
+    /**
+     * The methods whose every piece runs on a device: all of them (SMM's mask network with its batch-norm statistics,
+     * max-pool argmax and masks, and AttrVR's top-k stay there). The set and {@link #requireOnDevice} remain the place
+     * to refuse a method that gains host-side state.
+     */
+    public static final java.util.Set<Method> ON_DEVICE = java.util.EnumSet.allOf(Method.class);
 
     /**
      * Throws, naming the method and the flags, when {@code method} (with {@code --label-mapping labelMapping}, null
@@ -242,19 +246,11 @@ public final class Reprogrammer {
      */
     public static void requireOnDevice(Method method, String labelMapping, clipvr.tensor.Device device) {
         if (device.isCpu()) return;
-        String why = switch (method) {
-            case SMM -> "its mask network keeps host-side batch-norm state and masks";
-            case ATTRVR -> "its top-k over the attribute descriptions runs on the host";
-            default -> "its masks have not been moved to and tested on a device";
-        };
+        String why = "it keeps state on the host";
         String supported = ON_DEVICE.stream().map(Method::cliName).collect(java.util.stream.Collectors.joining(", "));
         if (!ON_DEVICE.contains(method))
             throw new IllegalArgumentException("--method " + method.cliName() + " does not run with --device " + device + " yet (" + why
                     + "); run it with --device cpu (the default), or choose a method that runs there: " + supported);
-        if (labelMapping != null)
-            throw new IllegalArgumentException("--label-mapping" + (labelMapping.equals("on") ? "" : " " + labelMapping)
-                    + " does not run with --device " + device + " yet (the mapping is estimated from predictions on the host);"
-                    + " drop --label-mapping or run with --device cpu (the default)");
     }
 
     /**
@@ -269,6 +265,7 @@ public final class Reprogrammer {
             throw new UnsupportedOperationException("only the CLIP image encoder moves to a device, got " + encoder.getClass().getSimpleName());
         e.model().to(device);
         for (Var p : namedParameters().values()) p.setData(p.data().to(device));
+        if (prompt != null) prompt.to(device);                                                  // SMM's batch-norm statistics
         this.device = device;
         return this;
     }

@@ -23,8 +23,9 @@ import static org.junit.jupiter.api.Assertions.*;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
- * A short VR training run (AR and DVP-cse on the tiny-vit CLIP, Adam) on the OpenCL device matches the same run on
- * the CPU within float32 tolerance; after the first step (which uploads the constants once) a step moves only its
+ * A short VR training run (AR, DVP-cse, SMM with its mask network and batch-norm statistics, the shared-mask smm-pad,
+ * AttrVR with its top-k head; the tiny-vit CLIP, Adam) on the OpenCL device matches the same run on the CPU within
+ * float32 tolerance (parameters and buffers, e.g. SMM's running statistics); after the first step (which uploads the constants once) a step moves only its
  * images and labels to the device and its loss back; and the same device run twice gives the same bits.
  */
 class DeviceTrainStepTest {
@@ -41,6 +42,7 @@ class DeviceTrainStepTest {
         Map<String, Tensor> tables = new LinkedHashMap<>();
         tables.put("label", MicroBatchTest.unit(Tensor.randn(DType.F32, rng, C, e)));
         for (int i = 1; i <= 3; i++) tables.put("cse_" + i, MicroBatchTest.unit(Tensor.randn(DType.F32, rng, C * M, e)));
+        for (String t : List.of("des", "dist")) tables.put(t, MicroBatchTest.unit(Tensor.randn(DType.F32, rng, C * 4, e)));   // AttrVR: 4 per class, top 3
         TrainConfig cfg = TinyRun.settings(TinyRun.dataset(dir, 1, 1), null, method, 2).build(clip.resolution());
         Reprogrammer model = Reprogrammer.build(cfg, encoder, new TextFeatures(tables, Map.of(), null), C).to(device);
         SequencedMap<String, Parameter> params = new LinkedHashMap<>();
@@ -60,12 +62,12 @@ class DeviceTrainStepTest {
             perStep.add(Transfers.snapshot().minus(before));
             losses.add(loss[0]);
         }
-        List<float[]> values = model.namedParameters().values().stream().map(v -> v.data().toFloatArray()).toList();
+        List<float[]> values = model.state().values().stream().map(Tensor::toFloatArray).toList();       // parameters and buffers
         return new Run(losses, values, perStep);
     }
 
     @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"AR", "DVP_CSE"})
+    @EnumSource(value = Method.class, names = {"AR", "DVP_CSE", "SMM", "SMM_PAD", "ATTRVR"})
     void deviceRunMatchesCpuRunAndMovesOnlyInputsAndOutputs(Method method, @TempDir Path dir) {
         String why = OpenClDevice.unavailableReason();
         assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
@@ -118,5 +120,44 @@ class DeviceTrainStepTest {
         var ckCpu = clipvr.clip.io.SafetensorsReader.read(dir.resolve("cpu").resolve(RunFiles.CHECKPOINT));
         float[] p = ck.tensor("prompts.0.program").toFloatArray(), q = ckCpu.tensor("prompts.0.program").toFloatArray();
         for (int j = 0; j < p.length; j++) assertEquals(q[j], p[j], 1e-3 * Math.max(1, Math.abs(q[j])), "checkpoint prompts.0.program[" + j + "]");
+    }
+
+    /**
+     * The trainer on the device with SMM (its two Adams, batch norm in train and eval mode) and --label-mapping ilm (the
+     * mapping estimated from the device's source logits at every epoch): the same epochs, losses and mapping as the CPU.
+     */
+    @org.junit.jupiter.api.Test
+    void smmWithIterativeLabelMappingOnDeviceMatchesCpu(@TempDir Path dir) {
+        String why = OpenClDevice.unavailableReason();
+        assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
+        assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
+        Path data = TinyRun.dataset(dir, 2, 2);
+        java.util.function.Supplier<TrainConfig.Builder> settings = () -> {
+            TrainConfig.Builder b = TinyRun.settings(data, null, Method.SMM, 2);
+            b.labelMapping = "ilm";
+            return b;
+        };
+        RunResults cpu = Trainer.run(settings.get(), dir.resolve("cpu"), Trainer.Options.quiet());
+        RunResults dev;
+        System.setProperty("clipvr.device", DEV.toString());
+        try {
+            dev = Trainer.run(settings.get(), dir.resolve("dev"), Trainer.Options.quiet());
+        } finally {
+            System.clearProperty("clipvr.device");
+        }
+        assertEquals(cpu.epochs.size(), dev.epochs.size());
+        for (int i = 0; i < cpu.epochs.size(); i++) {
+            var a = cpu.epochs.get(i);
+            var b = dev.epochs.get(i);
+            if (a.trainLoss() != null) assertEquals(a.trainLoss(), b.trainLoss(), 1e-3 * Math.max(1, Math.abs(a.trainLoss())), "train loss, epoch record " + i);
+            assertEquals(a.testAccuracy(), b.testAccuracy(), "test accuracy, epoch record " + i);
+        }
+        var ck = clipvr.clip.io.SafetensorsReader.read(dir.resolve("dev").resolve(RunFiles.CHECKPOINT));
+        var ckCpu = clipvr.clip.io.SafetensorsReader.read(dir.resolve("cpu").resolve(RunFiles.CHECKPOINT));
+        assertArrayEquals(ckCpu.tensor("label_mapping.source_of").toDoubleArray(), ck.tensor("label_mapping.source_of").toDoubleArray(), "ILM mapping");
+        for (String name : List.of("prompt.program", "prompt.priority.bn1.running_mean", "prompt.priority.bn1.running_var")) {
+            float[] p = ck.tensor(name).toFloatArray(), q = ckCpu.tensor(name).toFloatArray();
+            for (int j = 0; j < p.length; j++) assertEquals(q[j], p[j], 1e-3 * Math.max(1, Math.abs(q[j])), name + "[" + j + "]");
+        }
     }
 }

@@ -292,6 +292,26 @@ public final class OpenClBackend implements DeviceBackend {
         Transfers.download(4L * rows);
     }
 
+    @Override public void argmaxRows(Tensor x, int rows, int n, Tensor out) {
+        if (rows == 0) return;
+        contiguous("argmaxRows", x, out);
+        cl.launch(k("argmax_rows_t", x.dtype()), rowGroups(rows), new long[]{WG},
+                n, buf(x), x.offset(), buf(out), out.offset(), local(x.dtype()), new ClContext.Local(4L * WG));
+    }
+
+    @Override public void topkMeanRows(Tensor x, int rows, int n, int k, Tensor out) {
+        if (rows == 0) return;
+        contiguous("topkMeanRows", x, out);
+        cl.launch(k("topk_mean_rows", x.dtype()), items(rows), null, rows, n, k, buf(x), x.offset(), buf(out), out.offset());
+    }
+
+    @Override public void topkMeanBackwardRows(Tensor x, Tensor g, int rows, int n, int k, Tensor dx) {
+        if (rows == 0 || n == 0) return;
+        contiguous("topkMeanBackwardRows", x, g, dx);
+        cl.launch(k("topk_mean_backward_rows", x.dtype()), items(rows * n), null, rows, n, k, buf(x), x.offset(),
+                buf(g), g.offset(), buf(dx), dx.offset());
+    }
+
     @Override public void softmaxRows(Tensor x, int rows, int n, boolean log, Tensor out) {
         if (rows == 0) return;
         cl.launch(k("softmax_rows", x.dtype()), rowGroups(rows), new long[]{WG},
@@ -366,5 +386,11 @@ public final class OpenClBackend implements DeviceBackend {
     @Override public void scatterRows(Tensor g, int[] index, int rows, int k, Tensor win) {
         if (rows == 0) return;
         cl.launch(k("scatter_rows", g.dtype()), items(rows), null, rows, k, ints(index), buf(g), g.offset(), buf(win));
+    }
+
+    @Override public void scatterRows(Tensor g, Tensor index, int rows, int k, Tensor win) {
+        if (rows == 0) return;
+        contiguous("scatterRows", g, index, win);
+        cl.launch(k("scatter_rows_t", g.dtype()), items(rows), null, rows, k, buf(index), index.offset(), buf(g), g.offset(), buf(win));
     }
 }

@@ -137,6 +137,29 @@ public final class Indexing {
         return dx;
     }
 
+    /**
+     * The mean of the k largest values along the last axis: x [..., n] → [...] (AttrVR's class score). On a device one
+     * kernel, the selection recomputed from x by its backward ({@link #topkMeanBackward}); on the CPU, and as the
+     * device kernel's twin, the composition {@code topk(x, k, last, true).values().mean(last)}.
+     */
+    public static Tensor topkMean(Tensor x, int k) {
+        int last = x.rank() - 1, n = x.size(last);
+        if (k < 1 || k > n) throw new IllegalArgumentException("topkMean: k = " + k + " out of range for " + Shape.str(x.shape()));
+        if (x.device().isCpu()) return topk(x, k, last, true).values().mean(new int[]{last}, false);
+        int[] outShape = java.util.Arrays.copyOf(x.shape(), last);
+        Tensor xc = x.contiguous(), out = Tensor.empty(x.device(), x.dtype(), outShape);
+        Backends.device(x.device()).topkMeanRows(xc, xc.numel() / n, n, k, out);
+        return out;
+    }
+
+    /** The gradient of {@link #topkMean} on a device: dx [..., n] = g/k at each row's top k, 0 elsewhere (g [...]). */
+    public static Tensor topkMeanBackward(Tensor x, int k, Tensor g) {
+        int n = x.size(x.rank() - 1);
+        Tensor xc = x.contiguous(), dx = Tensor.empty(x.device(), x.dtype(), x.shape());
+        Backends.device(x.device()).topkMeanBackwardRows(xc, g.contiguous(), xc.numel() / n, n, k, dx);
+        return dx;
+    }
+
     /** The k largest (or smallest) values along an axis, sorted, with their indices (ties: lower index first). */
     public record TopK(Tensor values, int[] indices, int[] shape) {}
 

@@ -7,8 +7,23 @@ import clipvr.tensor.Tensor;
 public final class Pooling {
     private Pooling() {}
 
-    /** Max-pool output with, per output element, the flat window position (ky·kw + kx) of the maximum. */
-    public record MaxPoolResult(Tensor out, int[] argmax) {}
+    /**
+     * Max-pool output with, per output element, the flat window position (ky·kw + kx) of the maximum: on the CPU as
+     * {@code hostArgmax}; on a device as {@code deviceArgmax}, a tensor of out's shape and dtype holding the positions, so
+     * neither pass reads anything back.
+     */
+    public record MaxPoolResult(Tensor out, int[] hostArgmax, Tensor deviceArgmax) {
+        public MaxPoolResult(Tensor out, int[] argmax) { this(out, argmax, null); }
+
+        /** The positions on the host (for a device result, one counted download). */
+        public int[] argmax() {
+            if (hostArgmax != null) return hostArgmax;
+            double[] v = deviceArgmax.toDoubleArray();
+            int[] a = new int[v.length];
+            for (int i = 0; i < v.length; i++) a[i] = (int) v[i];
+            return a;
+        }
+    }
 
     /** Max pooling; padding uses -inf like PyTorch, so a padded position is never the maximum. */
     public static MaxPoolResult maxPool2d(Tensor x, Windows.Geometry g) {
@@ -19,9 +34,25 @@ public final class Pooling {
         Tensor flat = win.view(rows, k);
         Tensor out = Tensor.empty(x.device(), x.dtype(), s[0], s[1], s[2], s[3]);
         Backends.of(x).reduceRows(ReduceOp.MAX, flat, rows, k, out);
+        if (!x.device().isCpu()) {                               // the argmax stays on the device
+            Tensor arg = Tensor.empty(x.device(), x.dtype(), s[0], s[1], s[2], s[3]);
+            Backends.device(x.device()).argmaxRows(flat, rows, k, arg);
+            return new MaxPoolResult(out, null, arg);
+        }
         int[] arg = new int[rows];
         Backends.of(x).argmaxRows(flat, rows, k, arg);
         return new MaxPoolResult(out, arg);
+    }
+
+    /** dL/dx from a {@link MaxPoolResult}: on a device with its device-held argmax (no index upload). */
+    public static Tensor maxPool2dBackward(Tensor gradOut, MaxPoolResult r, int[] inputShape, Windows.Geometry g) {
+        if (r.deviceArgmax() == null || gradOut.device().isCpu()) return maxPool2dBackward(gradOut, r.argmax(), inputShape, g);
+        int[] s = gradOut.shape();
+        Tensor win = Tensor.zeros(gradOut.device(), gradOut.dtype(), s[0], s[1], s[2], s[3], g.kh(), g.kw());
+        Tensor go = gradOut.contiguous();
+        Tensor arg = r.deviceArgmax().dtype() == go.dtype() ? r.deviceArgmax() : r.deviceArgmax().to(go.dtype());
+        Backends.device(go.device()).scatterRows(go, arg, go.numel(), g.kh() * g.kw(), win);
+        return Windows.scatterAdd(win, inputShape, g);
     }
 
     /** dL/dx: each output's gradient goes to the input position that was its maximum. */

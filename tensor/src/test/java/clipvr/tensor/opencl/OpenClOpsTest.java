@@ -111,6 +111,44 @@ class OpenClOpsTest {
                 Pooling.maxPool2dBackward(g.to(dev), got.argmax(), x.shape(), pool).toDoubleArray());
     }
 
+    /** The max-pool argmax stays on the device: forward and backward with no transfer, = the CPU's int-index path. */
+    @ParameterizedTest @EnumSource(DType.class)
+    void maxPoolKeepsItsArgmaxOnTheDevice(DType dt) {
+        Device dev = device(dt);
+        SplittableRandom rng = new SplittableRandom(15);
+        Tensor x = random(dt, rng, 2, 3, 8, 8), g = random(dt, rng, 2, 3, 4, 4);
+        x.narrow(3, 0, 2).copyFrom(Tensor.zeros(dt, 2, 3, 8, 2));              // ties inside windows: the first position wins
+        Windows.Geometry pool = Windows.Geometry.square(2, 2, 0);
+        Pooling.MaxPoolResult want = Pooling.maxPool2d(x, pool);
+        Tensor xd = x.to(dev), gd = g.to(dev);
+        Transfers.Count before = Transfers.snapshot();
+        Pooling.MaxPoolResult got = Pooling.maxPool2d(xd, pool);
+        Tensor dx = Pooling.maxPool2dBackward(gd, got, x.shape(), pool);
+        Transfers.Count used = Transfers.snapshot().minus(before);
+        assertEquals(0, used.uploads() + used.downloads(), "transfers in max-pool forward and backward: " + used);
+        assertArrayEquals(want.argmax(), got.argmax());
+        assertArrayEquals(Pooling.maxPool2dBackward(g, want, x.shape(), pool).toDoubleArray(), dx.toDoubleArray());
+    }
+
+    /** topkMean's kernels = their twin, topk then mean (forward) and gather's adjoint / k (backward), ties included. */
+    @ParameterizedTest @EnumSource(DType.class)
+    void topkMeanMatchesTopkThenMean(DType dt) {
+        SplittableRandom rng = new SplittableRandom(16);
+        Tensor x = random(dt, rng, 3, 4, 7);
+        x.narrow(2, 5, 2).copyFrom(x.narrow(2, 0, 2));                        // repeated values: lower index first
+        for (int k : new int[]{1, 3, 7}) {
+            int kk = k;
+            same("topkMean k=" + k, dt, List.of(x), t -> Indexing.topkMean(t.getFirst(), kk));
+            Tensor g = random(dt, rng, 3, 4);
+            Indexing.TopK top = Indexing.topk(x, k, 2, true);
+            double[] want = new double[x.numel()];
+            for (int i = 0; i < top.indices().length; i++) want[(i / k) * 7 + top.indices()[i]] += g.getFlat(i / k) / k;
+            Device dev = device(dt);
+            Tensor got = Indexing.topkMeanBackward(x.to(dev), k, g.to(dev));
+            assertClose("topkMeanBackward k=" + k + " " + dt, want, got.toDoubleArray(), dt == DType.F64 ? 1e-15 : 1e-7, 0);
+        }
+    }
+
     @Test
     void transfersAreCountedAndHostOperandsAreRefused() {
         Device dev = device();
