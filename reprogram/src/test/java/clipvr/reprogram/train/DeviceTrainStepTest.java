@@ -62,7 +62,10 @@ class DeviceTrainStepTest {
             perStep.add(Transfers.snapshot().minus(before));
             losses.add(loss[0]);
         }
-        List<float[]> values = model.state().values().stream().map(Tensor::toFloatArray).toList();       // parameters and buffers
+        // parameters and buffers, except SMM's hidden conv biases: batch norm follows them, so their exact gradient is 0
+        // and Adam turns the rounding noise (device and CPU differ there) into steps of ±lr; both runs leave them meaningless
+        List<float[]> values = model.state().entrySet().stream().filter(en -> !en.getKey().matches("prompt\\.priority\\.conv[1-5]\\.bias"))
+                .map(en -> en.getValue().toFloatArray()).toList();
         return new Run(losses, values, perStep);
     }
 
