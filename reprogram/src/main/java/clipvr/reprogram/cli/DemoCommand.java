@@ -36,6 +36,7 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--shots", description = "training images per class (default 16; ViT-B/32: 8)") Integer shots;
     @Option(names = "--epochs", description = "epochs per method (default 30; ViT-B/32: 3; the papers use 200)") Integer epochs;
     @Option(names = "--test-limit", description = "class-balanced test images (default 1000; ViT-B/32: 500)") Integer testLimit;
+    @Option(names = "--inner", description = "train --inner for the frame methods (ar, dvp-cse, ...): side of the image inside the frame prompt (default: the papers' rule, 28 at clipvr-mini's 32 px)") Integer inner;
     @Option(names = "--out", description = "directory of the runs (default runs/demo)") Path out;
 
     record Outcome(String method, double top1) {}
@@ -77,6 +78,7 @@ public final class DemoCommand implements Callable<Integer> {
             if (!m.equals("zeroshot"))
                 train.addAll(List.of("--shots", Integer.toString(sh), "--epochs", Integer.toString(ep), "--batch", "32",
                         "--eval-every", Integer.toString(Math.max(1, ep / 3))));
+            if (inner != null && !m.equals("zeroshot")) train.addAll(List.of("--inner", Integer.toString(inner)));
             if (Files.isRegularFile(run.resolve(RunFiles.CHECKPOINT))) train.add("--resume");
             int rc = Main.run(train.toArray(String[]::new));
             if (rc != 0) return rc;

@@ -23,6 +23,9 @@ public record PromptGeometry(int resolution, int vpPad, int arInner, int padInne
         return new PromptGeometry(r, scale(30, r), r - 2 * scale(16, r), r - 2 * scale(48, r), scale(28, r), scale(56, r));
     }
 
+    /** Side of the centre VP's watermark border leaves free, R − 2·vpPad (164 at 224, 24 at 32). */
+    public int vpInner() { return resolution - 2 * vpPad; }
+
     /** round(v·R/224), half up. */
     public static int scale(int v, int r) { return (int) Math.round(v * (double) r / 224.0); }
 

@@ -15,19 +15,35 @@ import java.util.Map;
  * x̃ = x + θ ⊙ M, with M = 1 on a border of width {@code pad} and 0 on the centre. No sigmoid, no clamp;
  * θ [3, R, R] starts at zero, so the prompt starts as the identity.
  * Effective parameters 3·(R² − (R − 2·pad)²) = 69,840 at R = 224, pad = 30.
+ * {@link #withInner} gives the border by the side n of the free centre instead (train {@code --inner}): left/top
+ * ⌊(R − n + 1)/2⌋, right/bottom ⌊(R − n)/2⌋, as {@link PaddingPrompt} splits its frame.
  * State: {@code program} [3, R, R], {@code mask} [3, R, R].
  */
 public final class WatermarkPrompt implements InputTransform {
     private final int resolution;
-    private final int pad;
+    private final int lPad;
+    private final int rPad;
     private final Var program;      // θ [3, R, R]
     private final Tensor mask;      // M [3, R, R]
 
+    /** A border of width {@code pad} on all four sides. */
     public WatermarkPrompt(int resolution, int pad, DType dtype) {
+        this(resolution, pad, pad, dtype);
+    }
+
+    private WatermarkPrompt(int resolution, int lPad, int rPad, DType dtype) {
         this.resolution = resolution;
-        this.pad = pad;
+        this.lPad = lPad;
+        this.rPad = rPad;
         this.program = Var.param(Tensor.zeros(dtype, 3, resolution, resolution));
-        this.mask = FrameMask.frame(dtype, resolution, pad);
+        this.mask = FrameMask.frame(dtype, resolution, lPad, rPad, lPad, rPad);
+    }
+
+    /** The border around a free n×n centre, 1 ≤ n < R (left/top ⌊(R − n + 1)/2⌋, right/bottom ⌊(R − n)/2⌋). */
+    public static WatermarkPrompt withInner(int resolution, int inner, DType dtype) {
+        if (inner < 1 || inner >= resolution)
+            throw new IllegalArgumentException("WatermarkPrompt: inner " + inner + " must be in [1, " + (resolution - 1) + "]");
+        return new WatermarkPrompt(resolution, (resolution - inner + 1) / 2, (resolution - inner) / 2, dtype);
     }
 
     /** The paper's geometry at resolution R (pad = round(30·R/224)). */
@@ -35,7 +51,12 @@ public final class WatermarkPrompt implements InputTransform {
         return new WatermarkPrompt(resolution, PromptGeometry.forResolution(resolution).vpPad(), dtype);
     }
 
-    public int pad() { return pad; }
+    /** The border width (left/top when {@link #withInner} split it unevenly). */
+    public int pad() { return lPad; }
+    public int leftPad() { return lPad; }
+    public int rightPad() { return rPad; }
+    /** Side of the free centre, R − leftPad − rightPad. */
+    public int inner() { return resolution - lPad - rPad; }
     public Var program() { return program; }
     public Tensor mask() { return mask; }
 

@@ -70,7 +70,7 @@ public final class Reprogrammer {
         DType dt = DType.F32;
         return switch (m) {
             case ZEROSHOT -> new Reprogrammer(m, encoder, null, new LabelHead(text.table("label")), List.of(), null, null);
-            case VP -> single(m, encoder, WatermarkPrompt.forResolution(r, dt), labelHead(config, text, numClasses));
+            case VP -> single(m, encoder, WatermarkPrompt.withInner(r, config.inner(), dt), labelHead(config, text, numClasses));
             case AR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt), labelHead(config, text, numClasses));
             case SMM -> single(m, encoder, new SampleSpecificMask(r, config.maskLayers(), config.patch(), 3, dt,
                     Seeds.rng(config.seed(), "mask-init")), labelHead(config, text, numClasses));

@@ -46,6 +46,10 @@ import java.util.Map;
  * @param templates       label templates (zero-shot ensembles; the trained methods use "This is a photo of {}.")
  * @param resolution      encoder resolution R
  * @param inputSize       prompt input size r
+ * @param inner           side of the part of the R×R input that a frame prompt leaves free ({@code --inner}): the resized
+ *                        target image of AR, AttrVR, DVP and SMM-pad (= {@code inputSize}), the centre inside VP's
+ *                        watermark border (R − 2·pad); null for the methods without a frame. Default (and the value
+ *                        filled in when a config.json written before this field is read): {@link #defaultInner}
  * @param labelMapping    {@code ilm}, {@code flm} or {@code rlm}: CLIP zero-shot over the source classes plus a one-to-one
  *                        label mapping replaces the label head (SMM spec §5.4); null: the label head
  * @param sourceClasses   the source classes of the label mapping: {@link #BUNDLED_CIFAR100} or an absolute file path;
@@ -87,11 +91,35 @@ public record TrainConfig(
         @JsonProperty("templates") List<String> templates,
         @JsonProperty("resolution") int resolution,
         @JsonProperty("input_size") int inputSize,
+        @JsonProperty("inner") Integer inner,
         @JsonProperty("label_mapping") String labelMapping,
         @JsonProperty("source_classes") String sourceClasses) {
 
     /** {@link #sourceClasses()} for the bundled CIFAR-100 names (CLIP's, in label order). */
     public static final String BUNDLED_CIFAR100 = "bundled:cifar100";
+
+    public TrainConfig {
+        if (inner == null && method != null) inner = defaultInner(Method.parse(method), resolution);   // config.json from before --inner
+    }
+
+    /** The methods with a frame prompt, whose frame {@code --inner} sizes. */
+    public static final List<Method> FRAME_METHODS = List.of(Method.VP, Method.AR, Method.ATTRVR, Method.DVP_CSE,
+            Method.DVP_CLS, Method.SMM_PAD);
+
+    /**
+     * The papers' frame at resolution R ({@link PromptGeometry}): AR, AttrVR, DVP {@code R − 2·round(16R/224)} (192 at
+     * 224, 28 at 32); VP {@code R − 2·round(30R/224)} (164, 24); SMM-pad {@code R − 2·round(48R/224)} (128, 18); null for
+     * the methods without a frame.
+     */
+    public static Integer defaultInner(Method method, int resolution) {
+        if (!FRAME_METHODS.contains(method)) return null;
+        PromptGeometry geo = PromptGeometry.forResolution(resolution);
+        return switch (method) {
+            case VP -> geo.vpInner();
+            case SMM_PAD -> geo.padInner();
+            default -> geo.arInner();
+        };
+    }
 
     /** The label-mapping kind, or null for the label head. */
     public clipvr.reprogram.mapping.MappingKind mappingKind() {
@@ -122,6 +150,8 @@ public record TrainConfig(
         public Method method;
         public String weights, weightsSha256, vocab, data, dataset, descriptions;
         public Integer shots, epochs, batch, evalEvery, testLimit, m, topk, causes, clusters, kmeansInit, maskLayers, patch;
+        /** {@code --inner}: side of the free centre of the frame methods' input (null: {@link #defaultInner}). */
+        public Integer inner;
         public Long seed;
         public Double lr, momentum, weightDecay, gamma, maskLr, maskGamma, valFraction, alpha;
         public int[] milestones;
@@ -197,16 +227,21 @@ public record TrainConfig(
             } else if (sourceClasses != null) {
                 throw new IllegalArgumentException("--source-classes needs --label-mapping ilm|flm|rlm");
             }
-            PromptGeometry geo = PromptGeometry.forResolution(resolution);
-            int inner = switch (method) {
-                case AR, ATTRVR, DVP_CSE, DVP_CLS -> geo.arInner();
-                case SMM_PAD -> geo.padInner();
-                default -> resolution;
-            };
+            Integer in = defaultInner(method, resolution);
+            if (inner != null) {
+                if (in == null)
+                    throw new IllegalArgumentException("--inner " + inner + ": --method " + method + " has no frame (only for "
+                            + FRAME_METHODS.stream().map(Method::cliName).toList() + ")");
+                if (inner < 1 || inner >= resolution)
+                    throw new IllegalArgumentException("--inner must be in [1, " + (resolution - 1) + "] (below the model's input size "
+                            + resolution + ", so that a frame remains), got " + inner);
+                in = inner;
+            }
+            int inputSize = method == Method.VP || in == null ? resolution : in;   // VP prompts the full R image in place
             return new TrainConfig(method.cliName(), weights, weightsSha256, vocab, data, dataset,
                     method.usesDescriptions() ? descriptions : null, sh, ep, or(seed, 0L), b,
                     smm ? "adam" : "sgd", l, smm ? 0.0 : mom, wd, smm ? "multistep" : "cosine", ms, g, mlr, mg, layers, p,
-                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inner, lm, src);
+                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, src);
         }
 
         private static void positive(String flag, int v) {

@@ -590,6 +590,8 @@ public final class Trainer {
         if (b.maskGamma == null) b.maskGamma = c.maskGamma();
         if (b.maskLayers == null) b.maskLayers = c.maskLayers();
         if (b.patch == null) b.patch = c.patch();
+        // an explicit --inner of the run; its default is left to build() (it may equal R on tiny models, which --inner refuses)
+        if (b.inner == null && !java.util.Objects.equals(c.inner(), TrainConfig.defaultInner(c.methodEnum(), c.resolution()))) b.inner = c.inner();
         if (b.evalEvery == null) b.evalEvery = c.evalEvery();
         if (b.valFraction == null) b.valFraction = c.valFraction();
         if (b.testLimit == null) b.testLimit = c.testLimit();

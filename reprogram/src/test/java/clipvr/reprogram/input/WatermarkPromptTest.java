@@ -55,4 +55,39 @@ class WatermarkPromptTest {
         assertEquals(0.0, TestTensors.maxAbsDiff(a.program().data(), b.program().data()));
         assertEquals(List.of("program", "mask"), List.copyOf(a.state().keySet()));
     }
+
+    @Test void withInnerSplitsTheBorderAsPaddingPromptDoes() {
+        WatermarkPrompt even = WatermarkPrompt.withInner(16, 10, DType.F64);   // border 3 on every side
+        assertEquals(3, even.leftPad());
+        assertEquals(3, even.rightPad());
+        assertEquals(10, even.inner());
+        assertEquals(3 * (16 * 16 - 10 * 10), even.effectiveParameterCount());
+        assertEquals(0.0, even.mask().get(0, 3, 3));
+        assertEquals(1.0, even.mask().get(0, 2, 8));
+        assertEquals(1.0, even.mask().get(0, 13, 8));
+        WatermarkPrompt odd = WatermarkPrompt.withInner(16, 11, DType.F64);    // left/top 3, right/bottom 2
+        assertEquals(3, odd.leftPad());
+        assertEquals(2, odd.rightPad());
+        assertEquals(0.0, odd.mask().get(0, 13, 13));
+        assertEquals(1.0, odd.mask().get(0, 14, 13));
+        assertEquals(3 * (16 * 16 - 11 * 11), odd.effectiveParameterCount());
+        PaddingPrompt ar = new PaddingPrompt(16, 11, DType.F64);
+        assertEquals(0.0, TestTensors.maxAbsDiff(odd.mask(), ar.mask()), "the same frame as the padding prompt's");
+    }
+
+    @Test void withInnerAtTheDefaultIsThePapersPrompt() {
+        for (int r : new int[]{32, 64, 224}) {
+            WatermarkPrompt def = WatermarkPrompt.forResolution(r, DType.F32);
+            WatermarkPrompt in = WatermarkPrompt.withInner(r, PromptGeometry.forResolution(r).vpInner(), DType.F32);
+            assertEquals(def.pad(), in.pad(), "R " + r);
+            assertEquals(0.0, TestTensors.maxAbsDiff(def.mask(), in.mask()), "R " + r);
+        }
+        assertEquals(24, PromptGeometry.forResolution(32).vpInner());
+        assertEquals(164, PromptGeometry.forResolution(224).vpInner());
+    }
+
+    @Test void withInnerRefusesNoFrameAndNoImage() {
+        assertThrows(IllegalArgumentException.class, () -> WatermarkPrompt.withInner(16, 16, DType.F32));
+        assertThrows(IllegalArgumentException.class, () -> WatermarkPrompt.withInner(16, 0, DType.F32));
+    }
 }
