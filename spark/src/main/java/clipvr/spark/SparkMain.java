@@ -161,20 +161,12 @@ public final class SparkMain implements Runnable {
 
         @Override public Integer call() throws IOException {
             List<String> classes = Datasets.open(data, split).classNames();
-            String t = templates != null ? templates : defaultTemplates(data);
+            String t = templates != null ? templates : Templates.defaultFor(data);
             SparkSession spark = session("zeroshot");
             return print(ClassifyJob.evaluate(spark, new ModelSpec.ZeroShot(weights, vocab, classes, Templates.resolve(t)), data, split, limit, partitions(spark)));
         }
     }
 
-    /** The CLI's default template set for a dataset spec. */
-    static String defaultTemplates(String data) {
-        String d = data.toLowerCase(Locale.ROOT);
-        if (d.contains("cifar")) return "cifar";
-        if (d.contains("gtsrb")) return "gtsrb";
-        if (d.contains("mnist") && !d.contains("fashion")) return "mnist";
-        return "simple";
-    }
 
     @Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Accuracy of a trained run over a dataset split (the numbers of ./clipvr evaluate --json).")
     static final class Evaluate extends EvalFlags implements Callable<Integer> {

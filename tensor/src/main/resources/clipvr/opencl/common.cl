@@ -13,6 +13,20 @@ inline int strided_offset(int i, int rank, const int* shape, const int* st) {
     return off;
 }
 
+/* offset (relative to x's offset) of position i of a contiguous output of shape `shape` in a view with strides xst,
+ * the coordinate on `axis` replaced by index[i] (gather: index has the output's shape) or by index[coordinate]
+ * (index_select: index runs along the axis) */
+inline int replaced_axis_offset(int i, int rank, const int* shape, const int* xst, int axis,
+                                __global const int* index, bool per_element) {
+    int off = 0, rem = i;
+    for (int d = rank - 1; d >= 0; d--) {
+        int pos = rem % shape[d];
+        rem /= shape[d];
+        off += (d == axis ? index[per_element ? i : pos] : pos) * xst[d];
+    }
+    return off;
+}
+
 /* strided_offset with the shape and strides still packed in int8s: ranks 1 and 2 (the common cases after the
  * host merges contiguous axes) need no private arrays */
 inline int voff(int i, int rank, int8 shape, int8 st) {

@@ -7,13 +7,7 @@ __kernel void F(gather)(int n, int rank, int8 oshape8, int axis, __global const 
     if (i >= n) return;
     int shape[MAXR], xst[MAXR];
     vstore8(oshape8, 0, shape); vstore8(xst8, 0, xst);
-    int off = xoff, rem = i;
-    for (int d = rank - 1; d >= 0; d--) {
-        int pos = rem % shape[d];
-        rem /= shape[d];
-        off += (d == axis ? index[i] : pos) * xst[d];
-    }
-    out[i] = x[off];
+    out[i] = x[xoff + replaced_axis_offset(i, rank, shape, xst, axis, index, true)];
 }
 
 /* index_select: out = x with axis position i replaced by index[i]; out contiguous with shape oshape */
@@ -23,13 +17,7 @@ __kernel void F(index_select)(int n, int rank, int8 oshape8, int axis, __global 
     if (i >= n) return;
     int shape[MAXR], xst[MAXR];
     vstore8(oshape8, 0, shape); vstore8(xst8, 0, xst);
-    int off = xoff, rem = i;
-    for (int d = rank - 1; d >= 0; d--) {
-        int pos = rem % shape[d];
-        rem /= shape[d];
-        off += (d == axis ? index[pos] : pos) * xst[d];
-    }
-    out[i] = x[off];
+    out[i] = x[xoff + replaced_axis_offset(i, rank, shape, xst, axis, index, false)];
 }
 
 /* scatter_rows: win[r·k + index[r]] = g[goff + r] for r in [0, rows); win was zeroed (max-pool backward) */

@@ -2,6 +2,7 @@ package clipvr.autograd.optim;
 
 import clipvr.autograd.nn.Parameter;
 import clipvr.tensor.Tensor;
+import clipvr.tensor.kernels.CpuBackend;
 
 import java.util.Map;
 import java.util.SequencedMap;
@@ -17,11 +18,16 @@ import java.util.SequencedMap;
  * </pre>
  * The last line is PyTorch's arrangement of the bias corrections m̂ = m/(1 - β₁ᵗ), v̂ = v/(1 - β₂ᵗ):
  * eps is added after dividing √v by √(1 - β₂ᵗ). State slots: "step", "exp_avg", "exp_avg_sq", "max_exp_avg_sq".
+ *
+ * <p>Float32 host parameters (without amsgrad or L2 decay) take {@link AdamRows}, one fused loop per row that
+ * gives the same bits and skips rows with zero gradient and zero moments (the untouched rows of an embedding);
+ * {@code -Dclipvr.kernels=reference} or {@link #setReference} keeps the dense tensor-op twin below.
  */
 public class Adam extends Optimizer {
     public final double beta1, beta2, eps, weightDecay;
     public final boolean amsgrad;
     private final boolean decoupled;
+    private boolean reference = CpuBackend.REFERENCE;
 
     protected Adam(SequencedMap<String, Parameter> params, double lr, double beta1, double beta2, double eps,
                    double weightDecay, boolean amsgrad, boolean decoupled) {
@@ -46,6 +52,14 @@ public class Adam extends Optimizer {
     /** PyTorch's defaults: betas (0.9, 0.999), eps 1e-8, no weight decay. */
     public Adam(SequencedMap<String, Parameter> params, double lr) { this(params, lr, 0.9, 0.999, 1e-8, 0, false); }
 
+    /**
+     * Selects the dense tensor-op update ({@code true}; the default under {@code -Dclipvr.kernels=reference})
+     * or the fused row loop of {@link AdamRows}, which gives the same bits and skips rows it cannot change.
+     */
+    public final void setReference(boolean reference) { this.reference = reference; }
+
+    public final boolean reference() { return reference; }
+
     @Override protected final void update(Tensor theta, Tensor g, Map<String, Tensor> slots) {
         long t = nextStep(slots);
         double lr = lr();
@@ -55,6 +69,18 @@ public class Adam extends Optimizer {
                     decoupled, 1 - Math.pow(beta1, t), 1 - Math.pow(beta2, t));
             return;
         }
+        if (!reference && !amsgrad && (decoupled || weightDecay == 0)) {
+            Tensor m = zerosSlot(slots, "exp_avg", theta), v = zerosSlot(slots, "exp_avg_sq", theta);
+            if (AdamRows.fits(theta, g, m, v)) {
+                AdamRows.update(theta, g, m, v, t, lr, beta1, beta2, eps, weightDecay);
+                return;
+            }
+        }
+        updateDense(theta, g, slots, t, lr);
+    }
+
+    /** The readable reference: the update above in whole-tensor ops (any dtype, any device). */
+    private void updateDense(Tensor theta, Tensor g, Map<String, Tensor> slots, long t, double lr) {
         if (weightDecay != 0) {
             if (decoupled) theta.mulInPlace(1 - lr * weightDecay);
             else g = g.add(theta.mul(weightDecay));

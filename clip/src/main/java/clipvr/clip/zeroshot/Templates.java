@@ -5,6 +5,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * Prompt templates ({@code {}} is replaced by the class name). Built in: CLIP's 18 CIFAR-10 templates
@@ -57,6 +58,34 @@ public final class Templates {
                     throw new UncheckedIOException("cannot read templates " + p, e);
                 }
             }
+        };
+    }
+
+    /**
+     * The default template set of a {@code --data} spec, as the zero-shot commands pick it: {@code cifar} when the
+     * spec mentions cifar, {@code gtsrb}, {@code mnist} for MNIST but not Fashion-MNIST, else {@code simple}
+     * (a name for {@link #resolve}). So {@code --data ~/data/cifar-10-batches-py} gets CIFAR's templates.
+     */
+    public static String defaultFor(String dataSpec) {
+        String d = dataSpec.toLowerCase(Locale.ROOT);
+        if (d.contains("cifar")) return "cifar";
+        if (d.contains("gtsrb")) return "gtsrb";
+        if (d.contains("mnist") && !d.contains("fashion")) return "mnist";
+        return "simple";
+    }
+
+    /**
+     * The templates of pretraining captions for a dataset key ({@code cifar10}, {@code gtsrb}, {@code mnist}:
+     * CLIP's; any other key, e.g. {@code fashion_mnist} or a directory name: "a photo of a {}."). Stricter than
+     * {@link #defaultFor}, which matches substrings of the spec: a directory named {@code emnist} gets MNIST's
+     * template for zero-shot but the simple one for captions. Kept so, as the shipped model's captions depend on it.
+     */
+    public static List<String> forDatasetKey(String datasetKey) {
+        return switch (datasetKey) {
+            case "cifar10" -> CIFAR;
+            case "gtsrb" -> GTSRB;
+            case "mnist" -> MNIST;
+            default -> SIMPLE;
         };
     }
 

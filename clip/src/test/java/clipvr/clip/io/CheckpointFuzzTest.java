@@ -169,18 +169,8 @@ class CheckpointFuzzTest {
     /** A legacy stream whose storage counts, view offsets and view sizes overflow or exceed the data. */
     static byte[] legacyGenerated(SplittableRandom r) {
         long numel = r.nextBoolean() ? 6 : big(r), viewOff = big(r), viewSize = big(r), count = r.nextBoolean() ? numel : big(r);
-        PickleWriter w = new PickleWriter();
-        w.raw(HexFormat.of().parseHex("80028a0a6cfc9c46f9206aa850192e"));
-        w.proto(2).integer(1001).stop();
-        w.proto(2).emptyDict().stop();
-        w.proto(2).orderedDict().mark().str("v").global("torch._utils", "_rebuild_tensor_v2").mark()
-                .mark().str("storage").global("torch", "FloatStorage").str("1").str("cpu").integer(numel)
-                .str("2").integer(viewOff).integer(viewSize).tuple3().tuple().binpersid()
-                .integer(r.nextBoolean() ? 0 : big(r)).ints(r.nextBoolean() ? 2 : big(r)).ints(1).bool(false)
-                .orderedDict().tuple().reduce().setitems().stop();
-        w.proto(2).emptyList().str("1").append().stop();
-        ByteBuffer data = ByteBuffer.allocate(8 + 24).order(ByteOrder.LITTLE_ENDIAN).putLong(count);
-        return w.raw(data.array()).toBytes();
+        long storageOffset = r.nextBoolean() ? 0 : big(r), size = r.nextBoolean() ? 2 : big(r);
+        return FuzzRegressionTest.legacy(numel, viewOff, viewSize, storageOffset, size, count);
     }
 
     /** Pickles that nest deeply, refer to themselves, or claim huge operands. */

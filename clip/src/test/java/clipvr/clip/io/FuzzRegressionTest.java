@@ -76,6 +76,15 @@ class FuzzRegressionTest {
     }
 
     static byte[] legacy(long numel, long viewOffset, long viewSize, long count) {
+        return legacy(numel, viewOffset, viewSize, 0, 2, count);
+    }
+
+    /**
+     * A legacy torch.save stream of one float tensor "v" of {@code size} elements at {@code storageOffset} in a view
+     * [viewOffset, viewOffset + viewSize) of a root storage of {@code numel} floats, whose data record claims
+     * {@code count} (every number as given, so they may overflow or exceed the data; CheckpointFuzzTest draws them).
+     */
+    static byte[] legacy(long numel, long viewOffset, long viewSize, long storageOffset, long size, long count) {
         PickleWriter w = new PickleWriter();
         w.raw(HexFormat.of().parseHex("80028a0a6cfc9c46f9206aa850192e"));
         w.proto(2).integer(1001).stop();
@@ -83,7 +92,7 @@ class FuzzRegressionTest {
         w.proto(2).orderedDict().mark().str("v").global("torch._utils", "_rebuild_tensor_v2").mark()
                 .mark().str("storage").global("torch", "FloatStorage").str("1").str("cpu").integer(numel)
                 .str("2").integer(viewOffset).integer(viewSize).tuple3().tuple().binpersid()
-                .integer(0).ints(2).ints(1).bool(false).orderedDict().tuple().reduce().setitems().stop();
+                .integer(storageOffset).ints(size).ints(1).bool(false).orderedDict().tuple().reduce().setitems().stop();
         w.proto(2).emptyList().str("1").append().stop();
         ByteBuffer data = ByteBuffer.allocate(8 + 24).order(ByteOrder.LITTLE_ENDIAN).putLong(count);
         return w.raw(data.array()).toBytes();

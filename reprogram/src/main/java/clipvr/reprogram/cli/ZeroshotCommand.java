@@ -53,7 +53,7 @@ public final class ZeroshotCommand implements Callable<Integer> {
             throw new IllegalArgumentException("--names " + names + " has " + classes.size() + " names, the dataset has " + ds.numClasses() + " classes");
         Clip model = ClipModels.load(weights, DType.F32);
         model.to(device);
-        List<String> tpl = Templates.resolve(templates != null ? templates : defaultTemplates(data));
+        List<String> tpl = Templates.resolve(templates != null ? templates : Templates.defaultFor(data));
         var zs = ZeroShotClassifier.build(model, clipvr.reprogram.train.Trainer.loadTokenizer(Paths2.vocab(vocab, weights)), classes, tpl, 64);
         int[] order = clipvr.reprogram.train.Trainer.balancedOrder(ds, limit);
         Accuracy acc = new Accuracy(classes.size());
@@ -85,11 +85,4 @@ public final class ZeroshotCommand implements Callable<Integer> {
         return 0;
     }
 
-    static String defaultTemplates(String data) {
-        String d = data.toLowerCase(Locale.ROOT);
-        if (d.contains("cifar")) return "cifar";
-        if (d.contains("gtsrb")) return "gtsrb";
-        if (d.contains("mnist") && !d.contains("fashion")) return "mnist";
-        return "simple";
-    }
 }

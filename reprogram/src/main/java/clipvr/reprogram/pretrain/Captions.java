@@ -27,7 +27,7 @@ public final class Captions {
     public Captions(ImageCorpus corpus, ClipTokenizer tok) {
         for (int d = 0; d < corpus.datasets().size(); d++) {
             String key = DescriptionSources.datasetKey(corpus.datasets().get(d));
-            List<String> templates = templatesFor(key);
+            List<String> templates = Templates.forDatasetKey(key);
             List<DescriptionFile> files = new ArrayList<>();
             for (String kind : DESCRIPTION_KINDS) {
                 String res = DescriptionFile.RESOURCE_DIR + key + "_" + kind + ".json";
@@ -45,15 +45,6 @@ public final class Captions {
         }
     }
 
-    /** CLIP's zero-shot templates of a dataset key (cifar10, gtsrb, mnist), else "a photo of a {}.". */
-    public static List<String> templatesFor(String datasetKey) {
-        return switch (datasetKey) {
-            case "cifar10" -> Templates.CIFAR;
-            case "gtsrb" -> Templates.GTSRB;
-            case "mnist" -> Templates.MNIST;
-            default -> Templates.SIMPLE;
-        };
-    }
 
     public int numClasses() { return templateTokens.size(); }
 

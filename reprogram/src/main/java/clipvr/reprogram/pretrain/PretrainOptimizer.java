@@ -66,6 +66,15 @@ public final class PretrainOptimizer {
         return 0.5 * config.lr() * (1 + Math.cos(Math.PI * Math.min(step - w, span) / span));
     }
 
+    /**
+     * Dense tensor-op AdamW ({@code true}, as under {@code -Dclipvr.kernels=reference}) or the fused row loop
+     * that skips the token-embedding rows a batch does not touch; both give the same bits.
+     */
+    public void setReference(boolean reference) {
+        decay.setReference(reference);
+        noDecay.setReference(reference);
+    }
+
     public void zeroGrad() {
         decay.zeroGrad();
         noDecay.zeroGrad();

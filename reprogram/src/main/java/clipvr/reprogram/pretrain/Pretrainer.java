@@ -2,9 +2,6 @@ package clipvr.reprogram.pretrain;
 
 import clipvr.autograd.GradMode;
 import clipvr.autograd.Var;
-import clipvr.clip.io.Checkpoint;
-import clipvr.clip.io.RawTensor;
-import clipvr.clip.io.SafetensorsReader;
 import clipvr.clip.io.SafetensorsWriter;
 import clipvr.clip.io.StorageDType;
 import clipvr.clip.model.Clip;
@@ -274,7 +271,7 @@ public final class Pretrainer {
         try (var s = GradMode.noGrad()) {
             for (int d = 0; d < corpus.datasets().size(); d++) {
                 String spec = corpus.datasets().get(d);
-                List<String> templates = Captions.templatesFor(clipvr.reprogram.train.DescriptionSources.datasetKey(spec));
+                List<String> templates = clipvr.clip.zeroshot.Templates.forDatasetKey(clipvr.reprogram.train.DescriptionSources.datasetKey(spec));
                 ZeroShotClassifier zs = ZeroShotClassifier.build(model, tok, corpus.classNames().get(d), templates, 256);
                 int dd = d;
                 int[] idx = IntStream.range(0, corpus.size()).filter(i -> corpus.datasetOf()[i] == dd).toArray();
@@ -349,22 +346,14 @@ public final class Pretrainer {
     }
 
     private PretrainResults readCheckpoint(Path file) {
-        Checkpoint ck = SafetensorsReader.read(file);
-        String json = ck.metadata().get("clipvr.results");
-        if (json == null) throw new IllegalArgumentException("--resume: " + file + " has no clipvr.results metadata (not a clipvr pretraining checkpoint)");
-        PretrainResults r;
-        try {
-            r = RunFiles.JSON.readValue(json, PretrainResults.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("--resume: " + file + ": unreadable results metadata: " + e.getOriginalMessage(), e);
-        }
-        Map<String, Tensor> state = new LinkedHashMap<>(), weights = new LinkedHashMap<>();
-        for (Map.Entry<String, RawTensor> e : ck.tensors().entrySet()) state.put(e.getKey(), RunFiles.tensor(e.getValue()));
-        state.forEach((k, v) -> { if (k.startsWith("model.")) weights.put(k.substring(6), v.to(model.device())); });
+        var saved = RunFiles.readCheckpoint(file, PretrainResults.class, "clipvr pretraining checkpoint");
+        Map<String, Tensor> weights = new LinkedHashMap<>();
+        saved.tensors().forEach((k, v) -> { if (k.startsWith("model.")) weights.put(k.substring(6), v.to(model.device())); });
         var lr = model.loadStateDict(weights, true);
         if (!lr.missing().isEmpty() || !lr.unexpected().isEmpty())
             throw new IllegalArgumentException("--resume: " + file + ": model tensors do not match the config: missing " + lr.missing() + ", unexpected " + lr.unexpected());
-        optim.load(state);
+        optim.load(saved.tensors());
+        PretrainResults r = saved.results();
         r.status = "running";
         r.error = null;
         return r;

@@ -99,6 +99,29 @@ public final class RunFiles {
         return out;
     }
 
+    /** A checkpoint read back for {@code --resume}: its {@code clipvr.results} metadata and its tensors by name. */
+    public record Saved<T>(T results, Map<String, Tensor> tensors) {}
+
+    /**
+     * Reads a checkpoint written with {@code clipvr.results} metadata (a {@link RunResults} or pretraining results
+     * as JSON): the results as {@code type} and every tensor. Errors start with {@code --resume:} and name the file;
+     * {@code kind} ("clipvr checkpoint") says what the file should have been.
+     */
+    public static <T> Saved<T> readCheckpoint(Path file, Class<T> type, String kind) {
+        clipvr.clip.io.Checkpoint ck = clipvr.clip.io.SafetensorsReader.read(file);
+        String json = ck.metadata().get("clipvr.results");
+        if (json == null) throw new IllegalArgumentException("--resume: " + file + " has no clipvr.results metadata (not a " + kind + ")");
+        T results;
+        try {
+            results = JSON.readValue(json, type);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw new IllegalArgumentException("--resume: " + file + ": unreadable results metadata: " + e.getOriginalMessage(), e);
+        }
+        Map<String, Tensor> tensors = new LinkedHashMap<>();
+        for (Map.Entry<String, RawTensor> e : ck.tensors().entrySet()) tensors.put(e.getKey(), tensor(e.getValue()));
+        return new Saved<>(results, tensors);
+    }
+
     /** A raw entry back as a tensor (F64 stays F64, everything else F32). */
     public static Tensor tensor(RawTensor r) {
         int[] s = java.util.Arrays.stream(r.shape()).mapToInt(Math::toIntExact).toArray();

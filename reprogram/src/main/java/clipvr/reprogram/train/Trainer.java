@@ -3,9 +3,6 @@ package clipvr.reprogram.train;
 import clipvr.autograd.GradMode;
 import clipvr.autograd.Var;
 import clipvr.autograd.loss.CrossEntropy;
-import clipvr.clip.io.Checkpoint;
-import clipvr.clip.io.RawTensor;
-import clipvr.clip.io.SafetensorsReader;
 import clipvr.clip.io.SafetensorsWriter;
 import clipvr.clip.model.Clip;
 import clipvr.clip.model.ClipModels;
@@ -538,19 +535,10 @@ public final class Trainer {
     }
 
     private RunResults readCheckpoint(Path file) {
-        Checkpoint ck = SafetensorsReader.read(file);
-        String json = ck.metadata().get("clipvr.results");
-        if (json == null) throw new IllegalArgumentException("--resume: " + file + " has no clipvr.results metadata (not a clipvr checkpoint)");
-        RunResults r;
-        try {
-            r = RunFiles.JSON.readValue(json, RunResults.class);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw new IllegalArgumentException("--resume: " + file + ": unreadable results metadata: " + e.getOriginalMessage(), e);
-        }
-        Map<String, Tensor> state = new LinkedHashMap<>();
-        for (Map.Entry<String, RawTensor> e : ck.tensors().entrySet()) state.put(e.getKey(), RunFiles.tensor(e.getValue()));
-        model.load(state);
-        if (optim != null) optim.load(state);
+        var saved = RunFiles.readCheckpoint(file, RunResults.class, "clipvr checkpoint");
+        model.load(saved.tensors());
+        if (optim != null) optim.load(saved.tensors());
+        RunResults r = saved.results();
         r.status = "running";
         r.error = null;
         return r;

@@ -1,0 +1,58 @@
+package clipvr.reprogram.pretrain;
+
+import clipvr.clip.model.Clip;
+import clipvr.tensor.DType;
+import clipvr.tensor.Tensor;
+import org.junit.jupiter.api.Test;
+
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+
+import static org.junit.jupiter.api.Assertions.*;
+
+/**
+ * The fused AdamW that skips untouched token-embedding rows gives the bits of the dense reference on real
+ * pretraining steps: both weight-decay groups, gradient clipping, and captions whose words are used, then not,
+ * then used again.
+ */
+class PretrainOptimizerTest {
+    /** Words of the captions at each step: {320, 1929} twice, then others, then 320 again. */
+    static final int[][] WORDS = {{320, 1929}, {320, 1929}, {500, 501}, {49000, 7}, {320, 7}, {1929, 1929}};
+
+    static int[][] tokens(int[] words) {
+        int[][] tok = new int[words.length][77];
+        for (int i = 0; i < words.length; i++) { tok[i][0] = 49406; tok[i][1] = words[i]; tok[i][2] = 49407; }
+        return tok;
+    }
+
+    @Test void theSparseUpdateGivesTheBitsOfTheDenseOne() {
+        // the tiny model of PretrainerTest: lr 1e-3, warm-up 3, weight decay 0.2 on matrices, gradient clipping at 1
+        PretrainConfig c = new PretrainConfig(List.of("x"), List.of(), null, 16, 8, 64, 1, 64, 1, 32,
+                1, 6, 1e-3, 3, 0.2, 0.9, 0.98, 1e-6, 1.0, 0.0, 0.6, 0.1, 30, 0);
+        Clip fast = new Clip(c.clipConfig(), DType.F32, new SplittableRandom(0));
+        Clip ref = new Clip(c.clipConfig(), DType.F32, new SplittableRandom(0));
+        PretrainOptimizer of = new PretrainOptimizer(fast, c, 20), or = new PretrainOptimizer(ref, c, 20);
+        of.setReference(false);
+        or.setReference(true);
+        assertFalse(PretrainOptimizer.decays("token_embedding.weight", fast.parameter("token_embedding.weight")));
+        for (int s = 0; s < WORDS.length; s++) {
+            Tensor px = Tensor.randn(DType.F32, new SplittableRandom(10 + s), 2, 3, 16, 16);
+            for (var o : List.of(of, or)) o.zeroGrad();
+            Pretrainer.step(fast, px, tokens(WORDS[s]));
+            Pretrainer.step(ref, px, tokens(WORDS[s]));
+            assertEquals(or.step(s), of.step(s));
+            for (var e : ref.namedParameters().entrySet())
+                assertSameBits(e.getValue().data(), fast.parameter(e.getKey()).data(), e.getKey() + " after step " + (s + 1));
+            Map<String, Tensor> fs = of.state(), rs = or.state();
+            assertEquals(rs.keySet(), fs.keySet());
+            for (var e : rs.entrySet()) assertSameBits(e.getValue(), fs.get(e.getKey()), e.getKey() + " after step " + (s + 1));
+        }
+    }
+
+    static void assertSameBits(Tensor expected, Tensor actual, String what) {
+        double[] e = expected.toDoubleArray(), a = actual.toDoubleArray();
+        for (int i = 0; i < e.length; i++)
+            if (Double.doubleToLongBits(e[i]) != Double.doubleToLongBits(a[i])) fail(what + " [" + i + "]: " + e[i] + " vs " + a[i]);
+    }
+}
