@@ -45,8 +45,9 @@ inline int F(argmax_better)(T vb, int ib, T va, int ia) {
     return vb > va || (vb == va && ib < ia);
 }
 
-__kernel void F(argmax_rows)(int n, __global const T* x, int xoff, __global int* out, __local T* sv, __local int* si) {
-    int r = get_group_id(0), lid = get_local_id(0);
+/* The argmax of row r (one work-group per row), as every work-item of the group sees it after the reduction. */
+inline int F(argmax_row)(int n, __global const T* x, int xoff, int r, __local T* sv, __local int* si) {
+    int lid = get_local_id(0);
     __global const T* row = x + xoff + (long)r * n;
     T bv = (T)-INFINITY;
     int bi = 0x7fffffff;
@@ -57,7 +58,13 @@ __kernel void F(argmax_rows)(int n, __global const T* x, int xoff, __global int*
         if (lid < s && F(argmax_better)(sv[lid + s], si[lid + s], sv[lid], si[lid])) { sv[lid] = sv[lid + s]; si[lid] = si[lid + s]; }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
-    if (lid == 0) out[r] = si[0] == 0x7fffffff ? 0 : si[0];
+    return si[0] == 0x7fffffff ? 0 : si[0];
+}
+
+__kernel void F(argmax_rows)(int n, __global const T* x, int xoff, __global int* out, __local T* sv, __local int* si) {
+    int r = get_group_id(0);
+    int a = F(argmax_row)(n, x, xoff, r, sv, si);
+    if (get_local_id(0) == 0) out[r] = a;
 }
 
 /* softmax(x)_j = exp(x_j - max) / Σ exp(x_i - max); log-softmax = x_j - max - log Σ exp(x_i - max) */
@@ -136,18 +143,9 @@ __kernel void F(layernorm_backward_rows)(int n, __global const T* x, int xoff, _
 /* argmax_rows_t: argmax_rows with the index written as a T into a device tensor (exact: k < 2^24), so a max-pool keeps
  * its argmax on the device for its backward pass instead of reading it back. Twin: ReferenceKernels.argmaxRows. */
 __kernel void F(argmax_rows_t)(int n, __global const T* x, int xoff, __global T* out, int outoff, __local T* sv, __local int* si) {
-    int r = get_group_id(0), lid = get_local_id(0);
-    __global const T* row = x + xoff + (long)r * n;
-    T bv = (T)-INFINITY;
-    int bi = 0x7fffffff;
-    for (int j = lid; j < n; j += WG) if (F(argmax_better)(row[j], j, bv, bi)) { bv = row[j]; bi = j; }
-    sv[lid] = bv; si[lid] = bi;
-    for (int s = WG / 2; s > 0; s >>= 1) {
-        barrier(CLK_LOCAL_MEM_FENCE);
-        if (lid < s && F(argmax_better)(sv[lid + s], si[lid + s], sv[lid], si[lid])) { sv[lid] = sv[lid + s]; si[lid] = si[lid + s]; }
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-    if (lid == 0) out[outoff + r] = (T)(si[0] == 0x7fffffff ? 0 : si[0]);
+    int r = get_group_id(0);
+    int a = F(argmax_row)(n, x, xoff, r, sv, si);
+    if (get_local_id(0) == 0) out[outoff + r] = (T)a;
 }
 
 /* Top-k mean of each row of a contiguous [rows, n] matrix: out[r] = (1/k)·Σ of the k largest x[r, ·], ranked by value
