@@ -105,21 +105,7 @@ class DeviceTrainStepTest {
         assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
         assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
         Path data = TinyRun.dataset(dir, 2, 2), desc = TinyRun.descriptions(dir, 2);
-        RunResults cpu = Trainer.run(TinyRun.settings(data, desc, Method.DVP_CSE, 2), dir.resolve("cpu"), Trainer.Options.quiet());
-        RunResults dev;
-        System.setProperty("clipvr.device", DEV.toString());
-        try {
-            dev = Trainer.run(TinyRun.settings(data, desc, Method.DVP_CSE, 2), dir.resolve("dev"), Trainer.Options.quiet());
-        } finally {
-            System.clearProperty("clipvr.device");
-        }
-        assertEquals(cpu.epochs.size(), dev.epochs.size());
-        for (int i = 0; i < cpu.epochs.size(); i++) {
-            var a = cpu.epochs.get(i);
-            var b = dev.epochs.get(i);
-            if (a.trainLoss() != null) assertEquals(a.trainLoss(), b.trainLoss(), 1e-3 * Math.max(1, Math.abs(a.trainLoss())), "train loss, epoch record " + i);
-            assertEquals(a.testAccuracy(), b.testAccuracy(), "test accuracy, epoch record " + i);
-        }
+        runOnCpuAndDevice(() -> TinyRun.settings(data, desc, Method.DVP_CSE, 2), dir);
         var ck = clipvr.clip.io.SafetensorsReader.read(dir.resolve("dev").resolve(RunFiles.CHECKPOINT));
         var ckCpu = clipvr.clip.io.SafetensorsReader.read(dir.resolve("cpu").resolve(RunFiles.CHECKPOINT));
         float[] p = ck.tensor("prompts.0.program").toFloatArray(), q = ckCpu.tensor("prompts.0.program").toFloatArray();
@@ -141,6 +127,21 @@ class DeviceTrainStepTest {
             b.labelMapping = "ilm";
             return b;
         };
+        runOnCpuAndDevice(settings, dir);
+        var ck = clipvr.clip.io.SafetensorsReader.read(dir.resolve("dev").resolve(RunFiles.CHECKPOINT));
+        var ckCpu = clipvr.clip.io.SafetensorsReader.read(dir.resolve("cpu").resolve(RunFiles.CHECKPOINT));
+        assertArrayEquals(ckCpu.tensor("label_mapping.source_of").toDoubleArray(), ck.tensor("label_mapping.source_of").toDoubleArray(), "ILM mapping");
+        for (String name : List.of("prompt.program", "prompt.priority.bn1.running_mean", "prompt.priority.bn1.running_var")) {
+            float[] p = ck.tensor(name).toFloatArray(), q = ckCpu.tensor(name).toFloatArray();
+            for (int j = 0; j < p.length; j++) assertEquals(q[j], p[j], 1e-3 * Math.max(1, Math.abs(q[j])), name + "[" + j + "]");
+        }
+    }
+
+    /**
+     * The trainer twice from the same settings, into dir/cpu and (with -Dclipvr.device) dir/dev: the same epoch records,
+     * train losses within float32 tolerance and equal test accuracies.
+     */
+    private static void runOnCpuAndDevice(java.util.function.Supplier<TrainConfig.Builder> settings, Path dir) {
         RunResults cpu = Trainer.run(settings.get(), dir.resolve("cpu"), Trainer.Options.quiet());
         RunResults dev;
         System.setProperty("clipvr.device", DEV.toString());
@@ -155,13 +156,6 @@ class DeviceTrainStepTest {
             var b = dev.epochs.get(i);
             if (a.trainLoss() != null) assertEquals(a.trainLoss(), b.trainLoss(), 1e-3 * Math.max(1, Math.abs(a.trainLoss())), "train loss, epoch record " + i);
             assertEquals(a.testAccuracy(), b.testAccuracy(), "test accuracy, epoch record " + i);
-        }
-        var ck = clipvr.clip.io.SafetensorsReader.read(dir.resolve("dev").resolve(RunFiles.CHECKPOINT));
-        var ckCpu = clipvr.clip.io.SafetensorsReader.read(dir.resolve("cpu").resolve(RunFiles.CHECKPOINT));
-        assertArrayEquals(ckCpu.tensor("label_mapping.source_of").toDoubleArray(), ck.tensor("label_mapping.source_of").toDoubleArray(), "ILM mapping");
-        for (String name : List.of("prompt.program", "prompt.priority.bn1.running_mean", "prompt.priority.bn1.running_var")) {
-            float[] p = ck.tensor(name).toFloatArray(), q = ckCpu.tensor(name).toFloatArray();
-            for (int j = 0; j < p.length; j++) assertEquals(q[j], p[j], 1e-3 * Math.max(1, Math.abs(q[j])), name + "[" + j + "]");
         }
     }
 }
