@@ -1,7 +1,6 @@
 package clipvr.reprogram.train;
 
 import clipvr.clip.io.SafetensorsReader;
-import clipvr.reprogram.cli.Main;
 import clipvr.reprogram.input.FrameMask;
 import clipvr.tensor.Tensor;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -12,9 +11,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -32,30 +28,17 @@ class FrameInnerTest {
     static Path data;
     @TempDir Path tmp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    private PrintStream oldOut, oldErr;
+    private final CliCapture cli = new CliCapture();
 
     @BeforeAll static void makeWorld() { data = TinyRun.dataset(world, 6, 2); }
 
-    @BeforeEach void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+    @BeforeEach void capture() { cli.start(); }
 
-    @AfterEach void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
+    @AfterEach void restore() { cli.stop(); }
 
-    private int run(String... args) {
-        out.reset();
-        err.reset();
-        return Main.run(args);
-    }
+    private int run(String... args) { return cli.run(args); }
 
-    private String stderr() { return err.toString(StandardCharsets.UTF_8); }
+    private String stderr() { return cli.stderr(); }
 
     private String[] train(Path runDir, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", "--weights", TinyRun.weights().toString(), "--data", data.toString(),

@@ -8,9 +8,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -24,34 +21,21 @@ class TrainCliTest {
     static Path data, desc;
     @TempDir Path tmp;
 
-    private final ByteArrayOutputStream out = new ByteArrayOutputStream(), err = new ByteArrayOutputStream();
-    private PrintStream oldOut, oldErr;
+    private final CliCapture cli = new CliCapture();
 
     @BeforeAll static void makeWorld() {
         data = TinyRun.dataset(world, 6, 2);
         desc = TinyRun.descriptions(world, 5);
     }
 
-    @BeforeEach void capture() {
-        oldOut = System.out;
-        oldErr = System.err;
-        System.setOut(new PrintStream(out, true, StandardCharsets.UTF_8));
-        System.setErr(new PrintStream(err, true, StandardCharsets.UTF_8));
-    }
+    @BeforeEach void capture() { cli.start(); }
 
-    @AfterEach void restore() {
-        System.setOut(oldOut);
-        System.setErr(oldErr);
-    }
+    @AfterEach void restore() { cli.stop(); }
 
-    private int run(String... args) {
-        out.reset();
-        err.reset();
-        return Main.run(args);
-    }
+    private int run(String... args) { return cli.run(args); }
 
-    private String stdout() { return out.toString(StandardCharsets.UTF_8); }
-    private String stderr() { return err.toString(StandardCharsets.UTF_8); }
+    private String stdout() { return cli.stdout(); }
+    private String stderr() { return cli.stderr(); }
 
     private String[] train(Path runDir, String... extra) {
         List<String> a = new ArrayList<>(List.of("train", "--weights", TinyRun.weights().toString(), "--data", data.toString(),
