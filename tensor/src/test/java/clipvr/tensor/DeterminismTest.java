@@ -53,12 +53,16 @@ class DeterminismTest {
             ops.put("broadcast add", () -> x.add(bias));
             ops.put("transpose copy", () -> x.mT().contiguous());
             ops.put("conv2d", () -> Convolution.conv2d(img, kern, null, new Windows.Geometry(4, 4, 2, 2, 1, 1)).contiguous());
+            // SMM's mask network: 3x3, stride 1, pad 1 (direct kernels); the weight gradient reduces vector lanes
+            Windows.Geometry same = new Windows.Geometry(3, 3, 1, 1, 1, 1);
+            Tensor mk = Tensor.randn(dt, rng, 8, 3, 3, 3), mg = Tensor.randn(dt, rng, 2, 8, 32, 32);
+            ops.put("conv2d 3x3 weight gradient", () -> Convolution.conv2dBackwardWeight(mg, img, new int[]{8, 3, 3, 3}, same));
             try (ForkJoinPool single = new ForkJoinPool(1)) {
                 for (var op : ops.entrySet()) {
                     long[] first = bits(op.getValue().get());
                     // enough repetitions that the kernels get JIT-compiled in between: the interpreted and
                     // compiled Vector API paths must agree too (reduceLanes(ADD) and lanewise(EXP) did not)
-                    int reps = dt == DType.F64 || op.getKey().startsWith("matmul") || op.getKey().equals("conv2d") ? 3 : 100;
+                    int reps = dt == DType.F64 || op.getKey().startsWith("matmul") || op.getKey().equals("conv2d") ? 3 : 100;   // weight gradient: 100
                     for (int rep = 0; rep < reps; rep++)
                         assertArrayEquals(first, bits(op.getValue().get()), op.getKey() + " " + dt + " run " + rep);
                     long[] serial = single.submit(() -> bits(op.getValue().get())).get();

@@ -130,8 +130,8 @@ public final class DirectConv {
      * dL/dW[o,c,ky,kx] = Σ_n Σ_y Σ_x g[n,o,y,x] · xpad[n,c,y+ky,x+kx] for a stride-1 convolution with kw = 3.
      * g contiguous [n, o, ho, wo], x contiguous [n, c, h, w], result dw contiguous [o, c, kh, 3].
      * Pairs of output channels are split over threads; each pair accumulates, row by row in a fixed
-     * order, into per-lane partial sums that are reduced at the end (so the result does not depend on
-     * the thread count).
+     * order, into per-lane partial sums that are reduced at the end in lane order (so the result does not
+     * depend on the thread count, nor on JIT warm-up: reduceLanes(ADD) is unordered, see SimdKernels.addLanes).
      */
     public static void conv2dBackwardWeight(float[] g, int gOff, float[] x, int xOff, int n, int c, int h, int w,
                                             int o, int kh, int kw, int ph, int pw, float[] dw) {
@@ -204,7 +204,7 @@ public final class DirectConv {
                         for (int ky = 0; ky < kh; ky++)
                             for (int kx = 0; kx < kw; kx++)
                                 dw[(((o0 + j) * c + ic) * kh + ky) * kw + kx] =
-                                        FloatVector.fromArray(S, acc, (ic * kh + ky) * per + (j * kw + kx) * L).reduceLanes(jdk.incubator.vector.VectorOperators.ADD);
+                                        SimdKernels.addLanes(FloatVector.fromArray(S, acc, (ic * kh + ky) * per + (j * kw + kx) * L));
             }
         });
     }
