@@ -40,6 +40,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--mask-gamma", description = "SMM mask-network MultiStepLR factor (default 0.1; SMM's ViT setting: 1)") Double maskGamma;
     @Option(names = "--mask-layers", description = "SMM mask-network layers, 5 or 6 (default 5)") Integer maskLayers;
     @Option(names = "--patch", description = "SMM patch size 1, 2, 4, 8, 16, 32 (default 8)") Integer patch;
+    @Option(names = "--logit-scale", description = "temperature s of the cosine logits s·cos(image, text) of every head (default: the model's exp(logit_scale), as the reference code reads it: 100 for OpenAI's CLIPs, 17.3 for clipvr-mini)") Double logitScale;
     @Option(names = "--inner", description = "frame methods (vp, ar, attrvr, dvp-cse, dvp-cls, smm-pad): side in pixels of the image region inside the frame prompt, 1..R-1 (AR, AttrVR, DVP, SMM-pad: the resized target image; VP: the centre left free by its border). Default: the papers' frame scaled to R, R-2*round(16R/224) (VP: R-2*round(30R/224), SMM-pad: R-2*round(48R/224)); 192 (VP 164) at R = 224, 28 (VP 24) at R = 32") Integer inner;
     @Option(names = "--eval-every", description = "evaluate on the test split every N epochs and after the last (default 1)") Integer evalEvery;
     @Option(names = "--val-fraction", description = "stratified validation hold-out from the training pool before few-shot sampling (default 0)") Double valFraction;
@@ -90,6 +91,7 @@ public final class TrainCommand implements Callable<Integer> {
         b.maskLayers = maskLayers;
         b.patch = patch;
         b.inner = inner;
+        b.logitScale = logitScale;
         b.evalEvery = evalEvery;
         b.valFraction = valFraction;
         b.testLimit = testLimit;

@@ -69,6 +69,11 @@ public final class DecoupledHead {
      * row k·m + j = T_k[c·m + j], and g = k.
      */
     public static DecoupledHead byCause(List<Tensor> causeTables, int numClasses) {
+        return byCause(causeTables, numClasses, CosineLogits.LOGIT_SCALE);
+    }
+
+    /** {@link #byCause(List, int)} with the logits' temperature {@code scale} (the model's exp(logit_scale)). */
+    public static DecoupledHead byCause(List<Tensor> causeTables, int numClasses, double scale) {
         int k = causeTables.size(), m = causeTables.getFirst().size(0) / numClasses, e = causeTables.getFirst().size(1);
         List<Tensor> perCause = new ArrayList<>();
         for (Tensor t : causeTables)
@@ -78,12 +83,17 @@ public final class DecoupledHead {
         Tensor all = Indexing.cat(perCause, 1).reshape(numClasses * k * m, e);                  // [C, K·m, E] → [C·K·m, E]
         int[] g = new int[numClasses * k * m];
         for (int r = 0; r < g.length; r++) g[r] = (r % (k * m)) / m;
-        return new DecoupledHead(all, g, k, numClasses, CosineLogits.LOGIT_SCALE, List.copyOf(causeTables));
+        return new DecoupledHead(all, g, k, numClasses, scale, List.copyOf(causeTables));
     }
 
     /** DVP-cls: one table T [C·m, E] (class-major) and the k-means cluster of every row. */
     public static DecoupledHead byCluster(Tensor descriptions, int[] clusterOf, int clusters, int numClasses) {
-        return new DecoupledHead(descriptions, clusterOf, clusters, numClasses, CosineLogits.LOGIT_SCALE);
+        return byCluster(descriptions, clusterOf, clusters, numClasses, CosineLogits.LOGIT_SCALE);
+    }
+
+    /** {@link #byCluster(Tensor, int[], int, int)} with the logits' temperature {@code scale}. */
+    public static DecoupledHead byCluster(Tensor descriptions, int[] clusterOf, int clusters, int numClasses, double scale) {
+        return new DecoupledHead(descriptions, clusterOf, clusters, numClasses, scale);
     }
 
     public int numClasses() { return numClasses; }

@@ -69,7 +69,7 @@ public final class Reprogrammer {
         int r = encoder.resolution();
         DType dt = DType.F32;
         return switch (m) {
-            case ZEROSHOT -> new Reprogrammer(m, encoder, null, new LabelHead(text.table("label")), List.of(), null, null);
+            case ZEROSHOT -> new Reprogrammer(m, encoder, null, new LabelHead(text.table("label"), config.logitScale()), List.of(), null, null);
             case VP -> single(m, encoder, WatermarkPrompt.withInner(r, config.inner(), dt), labelHead(config, text, numClasses));
             case AR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt), labelHead(config, text, numClasses));
             case SMM -> single(m, encoder, new SampleSpecificMask(r, config.maskLayers(), config.patch(), 3, dt,
@@ -80,15 +80,15 @@ public final class Reprogrammer {
             case SMM_FULL -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.FULL, r, dt), labelHead(config, text, numClasses));
             case ATTRVR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt),
                     new AttrVrHead(text.table("des"), config.alpha() == 1.0 ? null : text.table("dist"), numClasses,
-                            config.topk(), config.alpha(), clipvr.reprogram.head.CosineLogits.LOGIT_SCALE));
+                            config.topk(), config.alpha(), config.logitScale()));
             case DVP_CSE, DVP_CLS -> {
                 DecoupledHead h;
                 if (m == Method.DVP_CSE) {
                     List<Tensor> tables = new ArrayList<>();
                     for (int i = 1; i <= config.causes(); i++) tables.add(text.table("cse_" + i));
-                    h = DecoupledHead.byCause(tables, numClasses);
+                    h = DecoupledHead.byCause(tables, numClasses, config.logitScale());
                 } else {
-                    h = DecoupledHead.byCluster(text.table("des"), text.clusterOf(), config.clusters(), numClasses);
+                    h = DecoupledHead.byCluster(text.table("des"), text.clusterOf(), config.clusters(), numClasses, config.logitScale());
                 }
                 List<PaddingPrompt> ps = new ArrayList<>();
                 for (int k = 0; k < h.branches(); k++) ps.add(new PaddingPrompt(r, config.inputSize(), dt));
@@ -105,13 +105,13 @@ public final class Reprogrammer {
      */
     static ClassHead labelHead(TrainConfig config, TextFeatures text, int numClasses) {
         MappingKind kind = config.mappingKind();
-        if (kind == null) return new LabelHead(text.table("label"));
+        if (kind == null) return new LabelHead(text.table("label"), config.logitScale());
         Tensor source = text.table("source");
         int s = source.size(0);
         LabelMapping initial = kind == MappingKind.RLM
                 ? LabelMapping.random(s, numClasses, Seeds.derive(config.seed(), "label-mapping"))
                 : LabelMapping.identity(s, numClasses);
-        return new MappedHead(source, initial);
+        return new MappedHead(source, initial, config.logitScale());
     }
 
     private static Reprogrammer single(Method m, ImageEncoder e, InputTransform p, ClassHead h) {

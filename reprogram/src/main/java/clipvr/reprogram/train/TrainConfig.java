@@ -54,6 +54,11 @@ import java.util.Map;
  *                        label mapping replaces the label head (SMM spec §5.4); null: the label head
  * @param sourceClasses   the source classes of the label mapping: {@link #BUNDLED_CIFAR100} or an absolute file path;
  *                        null without a label mapping
+ * @param logitScale      the temperature of every cosine-logit head, logits = s·cos(v, t) ({@code --logit-scale}). Default:
+ *                        the model's own exp(logit_scale), which is what the reference code reads
+ *                        ({@code model.logit_scale.exp()}, spec §1.1): 100 for OpenAI's released models (the papers'
+ *                        "100·cos"), 17.3 for clipvr-mini. A config.json written before this field reads as 100, the
+ *                        constant those runs used.
  */
 @JsonPropertyOrder(alphabetic = false)
 public record TrainConfig(
@@ -93,13 +98,15 @@ public record TrainConfig(
         @JsonProperty("input_size") int inputSize,
         @JsonProperty("inner") Integer inner,
         @JsonProperty("label_mapping") String labelMapping,
-        @JsonProperty("source_classes") String sourceClasses) {
+        @JsonProperty("source_classes") String sourceClasses,
+        @JsonProperty("logit_scale") Double logitScale) {
 
     /** {@link #sourceClasses()} for the bundled CIFAR-100 names (CLIP's, in label order). */
     public static final String BUNDLED_CIFAR100 = "bundled:cifar100";
 
     public TrainConfig {
         if (inner == null && method != null) inner = defaultInner(Method.parse(method), resolution);   // config.json from before --inner
+        if (logitScale == null) logitScale = clipvr.reprogram.head.CosineLogits.LOGIT_SCALE;          // config.json from before --logit-scale
     }
 
     /** The methods with a frame prompt, whose frame {@code --inner} sizes. */
@@ -160,9 +167,17 @@ public record TrainConfig(
         public String labelMapping;
         /** {@link #BUNDLED_CIFAR100}, a class-names file, or null (the bundled names when a label mapping is set). */
         public String sourceClasses;
+        /** {@code --logit-scale}: the heads' temperature (null: the model's exp(logit_scale)). */
+        public Double logitScale;
 
-        /** Resolves every default and checks ranges; errors name the flag. */
-        public TrainConfig build(int resolution) {
+        /** {@link #build(int, double)} for a model whose exp(logit_scale) is 100 (OpenAI's released CLIPs). */
+        public TrainConfig build(int resolution) { return build(resolution, clipvr.reprogram.head.CosineLogits.LOGIT_SCALE); }
+
+        /**
+         * Resolves every default and checks ranges; errors name the flag. {@code modelLogitScale} is the model's
+         * exp(logit_scale), the default of {@code --logit-scale}.
+         */
+        public TrainConfig build(int resolution, double modelLogitScale) {
             if (method == null) throw new IllegalArgumentException("--method is required (one of " + Method.names() + ")");
             int sh = or(shots, 16);
             int ep = or(epochs, method.trains() ? 200 : 0);
@@ -238,10 +253,13 @@ public record TrainConfig(
                 in = inner;
             }
             int inputSize = method == Method.VP || in == null ? resolution : in;   // VP prompts the full R image in place
+            double scale = or(logitScale, modelLogitScale);
+            if (!(scale > 0) || Double.isInfinite(scale))
+                throw new IllegalArgumentException("--logit-scale must be a finite number > 0, got " + scale);
             return new TrainConfig(method.cliName(), weights, weightsSha256, vocab, data, dataset,
                     method.usesDescriptions() ? descriptions : null, sh, ep, or(seed, 0L), b,
                     smm ? "adam" : "sgd", l, smm ? 0.0 : mom, wd, smm ? "multistep" : "cosine", ms, g, mlr, mg, layers, p,
-                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, src);
+                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, src, scale);
         }
 
         private static void positive(String flag, int v) {

@@ -179,7 +179,7 @@ public final class Trainer {
             throw new IllegalArgumentException("--weights " + weights + ": SHA-256 " + settings.weightsSha256
                     + " differs from the run's " + stored.weightsSha256() + " (config.json); resuming needs the same weights");
         Clip clip = ClipModels.load(weights, DType.F32);
-        TrainConfig config = settings.build(clip.resolution());
+        TrainConfig config = settings.build(clip.resolution(), clip.logitScale());
         if (stored != null) {
             List<String> diffs = differences(stored, config);
             if (!diffs.isEmpty())
@@ -592,6 +592,7 @@ public final class Trainer {
         if (b.templates == null) b.templates = c.templates();
         if (b.labelMapping == null) b.labelMapping = c.labelMapping();
         if (b.sourceClasses == null) b.sourceClasses = c.sourceClasses();
+        if (b.logitScale == null) b.logitScale = c.logitScale();
     }
 
     private static List<String> differences(TrainConfig a, TrainConfig b) {
