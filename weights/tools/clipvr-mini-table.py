@@ -1,21 +1,39 @@
 #!/usr/bin/env python3
-"""Mean ± std (population std over seeds, in points) of the last-epoch test top-1 of every cell under runs/table,
-with epochs and wall time, read from each run's results.json. Usage: python3 weights/tools/clipvr-mini-table.py runs/table"""
+"""The reprogramming table of weights/clipvr-mini.md from the cells' results.json files under runs/table:
+mean ± sample std (n − 1) over seeds of the last-epoch test top-1, in points, with epochs and wall time per run.
+With --json FILE it also writes every cell's own numbers (the ones behind the table) to FILE.
+
+Usage: python3 weights/tools/clipvr-mini-table.py runs/table [--json weights/clipvr-mini-table.json]"""
 import json, os, statistics, sys
-root = sys.argv[1] if len(sys.argv) > 1 else "runs/table"
-rows = {}
+args = sys.argv[1:]
+out = None
+if "--json" in args:
+    i = args.index("--json"); out = args[i + 1]; del args[i:i + 2]
+root = args[0] if args else "runs/table"
+rows, cells = {}, []
 for ds in sorted(os.listdir(root)):
     for run in sorted(os.listdir(os.path.join(root, ds))):
         f = os.path.join(root, ds, run, "results.json")
         if not os.path.exists(f): continue
         r = json.load(open(f))
         if r.get("status") != "completed": continue
-        method = run.rsplit("-s", 1)[0]
-        rows.setdefault((ds, method), []).append((r["last"]["top1"], r["config"].get("epochs"), r.get("wall_seconds", r.get("wallSeconds"))))
-print("| dataset | method | seeds | top-1 % (mean ± std) | epochs | wall s per run (mean) |")
+        method, seed = run.rsplit("-s", 1)
+        c = r["config"]
+        cells.append({"dataset": ds, "method": method, "seed": int(seed), "test_images": r["last"]["images"],
+                      "top1": r["last"]["top1"], "top5": r["last"].get("top5"), "epoch": r["last"]["epoch"],
+                      "epochs": c.get("epochs"), "wall_seconds": round(r.get("wall_seconds", 0), 1),
+                      "lr": c.get("lr"), "optimizer": c.get("optimizer"), "batch": c.get("batch"), "inner": c.get("inner"),
+                      "logit_scale": c.get("logit_scale"), "weights_sha256": c.get("weights_sha256")})
+        rows.setdefault((ds, method), []).append((r["last"]["top1"], c.get("epochs"), r.get("wall_seconds")))
+print("| dataset | method | seeds | top-1 % (mean ± sample std) | epochs | wall s per run (mean) |")
 print("|---|---|---:|---:|---:|---:|")
 for (ds, m), v in sorted(rows.items()):
     acc = [100 * a for a, _, _ in v]
-    sd = statistics.pstdev(acc) if len(acc) > 1 else 0.0
+    sd = statistics.stdev(acc) if len(acc) > 1 else 0.0
     wall = [w for _, _, w in v if w is not None]
     print(f"| {ds} | {m} | {len(v)} | {statistics.mean(acc):.2f} ± {sd:.2f} | {v[0][1] or '-'} | {statistics.mean(wall) if wall else 0:.0f} |")
+if out:
+    with open(out, "w") as fh:
+        json.dump({"source": "weights/tools/clipvr-mini-table.sh cells (runs/table/<dataset>/<method>-s<seed>/results.json)",
+                   "cells": cells}, fh, indent=1)
+        fh.write("\n")
