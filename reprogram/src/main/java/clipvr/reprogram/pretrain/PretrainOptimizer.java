@@ -5,6 +5,7 @@ import clipvr.autograd.optim.AdamW;
 import clipvr.clip.model.Clip;
 import clipvr.tensor.Backends;
 import clipvr.tensor.DType;
+import clipvr.tensor.Storage;
 import clipvr.tensor.Tensor;
 import clipvr.tensor.ops.BinaryOp;
 import clipvr.tensor.ops.Elementwise;
@@ -124,10 +125,33 @@ public final class PretrainOptimizer {
         double s = 0;
         for (Parameter p : all.values()) {
             Tensor g = p.grad();
-            if (g == null) continue;
-            for (float v : g.toFloatArray()) s += (double) v * v;
+            if (g != null) s = addSquares(s, g);
         }
         return Math.sqrt(s);
+    }
+
+    /**
+     * s + Σ g² for a host gradient, read in place (no copy of it): {@code s += (double) v * v} element by element in
+     * g's row-major order, the additions of the former loop over {@code g.toFloatArray()} in the same order. Elements
+     * that are ±0 are skipped: their square is +0, and s + (+0) = s for every s this sum can hold (+0, positive, +∞,
+     * NaN — never -0), so the result keeps its bits; that skips the token-embedding rows no caption used. Gradients
+     * that are not contiguous float32 take the copy.
+     */
+    static double addSquares(double s, Tensor g) {
+        float[] a;
+        int from;
+        if (g.storage() instanceof Storage.Floats && g.isContiguous()) {
+            a = g.f32();
+            from = g.offset();
+        } else {
+            a = g.toFloatArray();
+            from = 0;
+        }
+        for (int i = from, to = from + g.numel(); i < to; i++) {
+            float v = a[i];
+            if (v != 0) s += (double) v * v;                      // false for ±0 only (NaN != 0 is true)
+        }
+        return s;
     }
 
     private boolean deviceF64 = true;
