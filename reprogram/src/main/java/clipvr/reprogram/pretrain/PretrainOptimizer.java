@@ -10,6 +10,10 @@ import clipvr.tensor.Tensor;
 import clipvr.tensor.ops.BinaryOp;
 import clipvr.tensor.ops.Elementwise;
 
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -134,7 +138,7 @@ public final class PretrainOptimizer {
      * s + Σ g² for a host gradient, read in place (no copy of it): {@code s += (double) v * v} element by element in
      * g's row-major order, the additions of the former loop over {@code g.toFloatArray()} in the same order. Elements
      * that are ±0 are skipped: their square is +0, and s + (+0) = s for every s this sum can hold (+0, positive, +∞,
-     * NaN — never -0), so the result keeps its bits; that skips the token-embedding rows no caption used. Gradients
+     * NaN — never -0), so the result keeps its bits; that skips the token-embedding rows no caption used (a vector of ±0 at a time). Gradients
      * that are not contiguous float32 take the copy.
      */
     static double addSquares(double s, Tensor g) {
@@ -147,12 +151,22 @@ public final class PretrainOptimizer {
             a = g.toFloatArray();
             from = 0;
         }
-        for (int i = from, to = from + g.numel(); i < to; i++) {
+        int i = from, to = from + g.numel();
+        for (int up = from + F.loopBound(g.numel()); i < up; i += F.length()) {
+            if (FloatVector.fromArray(F, a, i).compare(VectorOperators.EQ, 0f).allTrue()) continue;   // a block of ±0
+            for (int k = i, end = i + F.length(); k < end; k++) {
+                float v = a[k];
+                if (v != 0) s += (double) v * v;
+            }
+        }
+        for (; i < to; i++) {
             float v = a[i];
             if (v != 0) s += (double) v * v;                      // false for ±0 only (NaN != 0 is true)
         }
         return s;
     }
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private boolean deviceF64 = true;
 

@@ -88,7 +88,11 @@ class PretrainOptimizerTest {
         Tensor t = Tensor.of(a, 257);
         Tensor m = Tensor.of(java.util.Arrays.copyOf(a, 256), 16, 16).mT();           // not contiguous: the copy
         Tensor tail = Tensor.of(a, 257).narrow(0, 40, 100);                          // contiguous at an offset
-        for (Tensor g : List.of(t, m, tail, Tensor.of(new float[]{-0.0f, 0.0f}, 2), Tensor.of(new float[0], 0))) {
+        float[] sparse = new float[300];                                            // whole vectors of ±0 between values
+        for (int i = 0; i < sparse.length; i += 3) sparse[i] = -0.0f;
+        sparse[37] = 3f; sparse[38] = -1e-20f; sparse[200] = Float.MIN_VALUE; sparse[299] = 7f;
+        for (Tensor g : List.of(t, m, tail, Tensor.of(sparse, 300), Tensor.of(sparse, 300).narrow(0, 5, 290),
+                Tensor.of(new float[]{-0.0f, 0.0f}, 2), Tensor.of(new float[0], 0))) {
             double expected = 0.25;
             for (float v : g.toFloatArray()) expected += (double) v * v;
             assertEquals(Double.doubleToRawLongBits(expected), Double.doubleToRawLongBits(PretrainOptimizer.addSquares(0.25, g)));
@@ -100,6 +104,8 @@ class PretrainOptimizerTest {
         assertEquals(Double.POSITIVE_INFINITY, PretrainOptimizer.addSquares(0, Tensor.of(a, 257)));
         a[120] = Float.NaN;
         assertTrue(Double.isNaN(PretrainOptimizer.addSquares(0, Tensor.of(a, 257))));
+        sparse[100] = Float.NaN;                                                     // a NaN among zeros is not skipped
+        assertTrue(Double.isNaN(PretrainOptimizer.addSquares(0, Tensor.of(sparse, 300))));
     }
 
     static void assertSameBits(Tensor expected, Tensor actual, String what) {
