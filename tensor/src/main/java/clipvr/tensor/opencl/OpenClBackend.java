@@ -266,6 +266,38 @@ public final class OpenClBackend implements DeviceBackend {
                 scalar(dt, lr / bc1));
     }
 
+    // ------------------------------------------------------------------ batch norm (batchnorm.cl): one work-group per channel
+
+    @Override public void batchNormForward(Tensor x, int n, int c, int hw, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                           boolean training, double momentum, double eps, Tensor y, Tensor mean, Tensor rstd) {
+        int m = n * hw;
+        if (c == 0 || m == 0) return;
+        contiguous("batchNormForward", x, runningMean, runningVar, weight, bias, y, mean, rstd);
+        DType dt = x.dtype();
+        boolean running = runningMean != null;
+        cl.launch(k("batchnorm_forward", dt), rowGroups(c), new long[]{WG},
+                c, hw, m, training ? 1 : 0, scalar(dt, momentum), scalar(dt, m > 1 ? (double) m / (m - 1) : 1), scalar(dt, eps),
+                buf(x), x.offset(), weight == null ? buf(x) : buf(weight), weight == null ? 0 : weight.offset(), weight == null ? 0 : 1,
+                bias == null ? buf(x) : buf(bias), bias == null ? 0 : bias.offset(), bias == null ? 0 : 1,
+                running ? buf(runningMean) : buf(y), running ? runningMean.offset() : 0,
+                running ? buf(runningVar) : buf(y), running ? runningVar.offset() : 0, running ? 1 : 0,
+                buf(y), y.offset(), buf(mean), mean.offset(), buf(rstd), rstd.offset(), local(dt));
+    }
+
+    @Override public void batchNormBackward(Tensor x, Tensor g, int n, int c, int hw, Tensor weight, Tensor mean, Tensor rstd,
+                                            boolean training, Tensor dx, Tensor dweight, Tensor dbias) {
+        int m = n * hw;
+        if (c == 0) return;
+        contiguous("batchNormBackward", x, g, weight, mean, rstd, dx, dweight, dbias);
+        DType dt = x.dtype();
+        cl.launch(k("batchnorm_backward", dt), rowGroups(c), new long[]{WG},
+                c, hw, m, training ? 1 : 0, buf(x), x.offset(), buf(g), g.offset(),
+                weight == null ? buf(x) : buf(weight), weight == null ? 0 : weight.offset(), weight == null ? 0 : 1,
+                buf(mean), mean.offset(), buf(rstd), rstd.offset(),
+                dx == null ? 0 : 1, dx == null ? buf(x) : buf(dx), dx == null ? 0 : dx.offset(),
+                buf(dweight), dweight.offset(), buf(dbias), dbias.offset(), local(dt));
+    }
+
     // ------------------------------------------------------------------ rows
 
     private static long[] rowGroups(int rows) { return new long[]{(long) rows * WG}; }
