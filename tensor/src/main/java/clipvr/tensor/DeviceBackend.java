@@ -82,4 +82,18 @@ public interface DeviceBackend extends Backend {
      */
     void batchNormBackward(Tensor x, Tensor g, int n, int c, int hw, Tensor weight, Tensor mean, Tensor rstd, boolean training,
                            Tensor dx, Tensor dweight, Tensor dbias);
+
+    /**
+     * Fused attention per (batch·head): probs = softmax(q·kᵀ·scale + mask), out = probs·v. q [A, H, T, d] or [A, T, d],
+     * k [.., S, d], v [.., S, dv] with equal leading sizes and a unit last stride (any other strides, e.g. the heads of a
+     * projection in place); mask [T, S] contiguous or null; probs [.., T, S] and out [.., T, dv] contiguous.
+     * Twin: clipvr.tensor.ops.Attention.composition.
+     */
+    void attentionForward(Tensor q, Tensor k, Tensor v, Tensor mask, double scale, Tensor probs, Tensor out);
+
+    /**
+     * Its backward from the saved probs and upstream g [.., T, dv] (contiguous): dv = probsᵀ·g,
+     * dS = probs ⊙ (g·vᵀ - rowsum(g·vᵀ ⊙ probs))·scale, dq = dS·k, dk = dSᵀ·q; dq, dk, dv contiguous, shaped as q, k, v.
+     */
+    void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor g, double scale, Tensor dq, Tensor dk, Tensor dv);
 }
