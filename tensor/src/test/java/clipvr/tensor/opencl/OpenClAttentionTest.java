@@ -100,4 +100,21 @@ class OpenClAttentionTest {
         }
         System.out.printf("fused attention %s: max difference to the composition %.3g of scale%n", dt, worst);
     }
+
+    /** The twins themselves run on a device (what -Dclipvr.kernels=reference selects there) and agree with the kernels. */
+    @ParameterizedTest @EnumSource(DType.class)
+    void theCompositionsRunOnTheDeviceToo(DType dt) {
+        Device dev = device(dt);
+        SplittableRandom rng = new SplittableRandom(8);
+        Tensor q = random(dt, rng, 2, 2, 7, 5).to(dev), k = random(dt, rng, 2, 2, 7, 5).to(dev), v = random(dt, rng, 2, 2, 7, 3).to(dev);
+        Tensor mask = causal(dt, 7).to(dev), g = random(dt, rng, 2, 2, 7, 3).to(dev);
+        Attention.Result twin = Attention.composition(q, k, v, mask, 0.4), fused = Attention.forward(q, k, v, mask, 0.4);
+        Attention.Grads d1 = Attention.backwardComposition(q, k, v, twin, g, 0.4), d2 = Attention.backward(q, k, v, fused, g, 0.4);
+        double tol = dt == DType.F32 ? 4 * (5 + 3 + 7 + 7 + 16) * EPS32 : 1e-12;
+        Tensor[] a = {twin.out(), twin.probs(), d1.dq(), d1.dk(), d1.dv()}, b = {fused.out(), fused.probs(), d2.dq(), d2.dk(), d2.dv()};
+        for (int i = 0; i < a.length; i++) {
+            assertEquals(dev, a[i].device());
+            assertClose("device twin vs kernel #" + i, a[i].to(Device.CPU).toDoubleArray(), b[i].to(Device.CPU).toDoubleArray(), tol * 4, tol);
+        }
+    }
 }

@@ -108,4 +108,26 @@ class OpenClBatchNormTest {
         double[][] a = want.values(), b = got.values();
         for (int k = 0; k < a.length; k++) assertClose("strided batch norm " + dt + " #" + k, a[k], b[k], tol, tol);
     }
+
+    /** The twins themselves run on a device (what -Dclipvr.kernels=reference selects there) and agree with the kernels. */
+    @ParameterizedTest @EnumSource(DType.class)
+    void theCompositionsRunOnTheDeviceToo(DType dt) {
+        Device dev = device(dt);
+        SplittableRandom rng = new SplittableRandom(6);
+        Tensor x = random(dt, rng, 3, 2, 5, 3).to(dev), g = random(dt, rng, 3, 2, 5, 3).to(dev), w = random(dt, rng, 2).to(dev);
+        for (boolean training : new boolean[]{true, false}) {
+            Tensor rm = Tensor.of(new double[]{0.2, -0.1}, 2).to(dt), rv = Tensor.of(new double[]{0.8, 1.7}, 2).to(dt);
+            BatchNorm.Result twin = BatchNorm.composition(x, rm.to(dev), rv.to(dev), w, null, training, 0.1, 1e-5);
+            BatchNorm.Result fused = BatchNorm.batchNorm2d(x, rm.to(dev), rv.to(dev), w, null, training, 0.1, 1e-5);
+            BatchNorm.Grads dt1 = BatchNorm.backwardComposition(x, g, w, twin, training, true, true, true);
+            BatchNorm.Grads dt2 = BatchNorm.backward(x, g, w, fused, training, true, true, true);
+            double tol = dt == DType.F32 ? 4 * (45 + 16) * EPS32 : 1e-12;
+            Tensor[] a = {twin.out(), dt1.dx(), dt1.dweight(), dt1.dbias()}, b = {fused.out(), dt2.dx(), dt2.dweight(), dt2.dbias()};
+            for (int k = 0; k < a.length; k++) {
+                assertEquals(dev, a[k].device());
+                assertClose("device twin vs kernel #" + k + " training=" + training, a[k].to(Device.CPU).toDoubleArray(),
+                        b[k].to(Device.CPU).toDoubleArray(), tol * 4, tol);
+            }
+        }
+    }
 }
