@@ -55,13 +55,24 @@ public final class Var {
         public boolean requiresGrad() { return requiresGrad; }
 
         /** Adds {@code g} to this node's gradient (summing broadcast axes away); never modifies {@code g}. */
-        public void accumulate(Tensor g) {
+        public void accumulate(Tensor g) { accumulate(g, false); }
+
+        /**
+         * {@link #accumulate}, for a {@code g} that the calling closure made for this call alone (a fresh product or
+         * scatter that nothing else holds or will modify): a leaf that has no gradient yet keeps g itself instead of a
+         * copy of it (the same values; a weight gradient's copy is as large as the weight). The caller must not
+         * modify or hand out g afterwards.
+         */
+        public void accumulateOwned(Tensor g) { accumulate(g, true); }
+
+        private void accumulate(Tensor g, boolean owned) {
             if (!requiresGrad) return;
             Tensor s = g.sumTo(shape);
             if (s.dtype() != dtype)
                 throw new IllegalStateException("gradient dtype " + s.dtype() + " for " + dtype + " value of op " + op);
             // a leaf keeps its own contiguous copy: s may be a broadcast view of g or shared with other inputs
-            if (grad == null) grad = leaf ? s.copy() : s;
+            // (not when g is owned and s is g itself, already contiguous)
+            if (grad == null) grad = leaf && !(owned && s == g && s.isContiguous()) ? s.copy() : s;
             else grad = grad.add(s);
         }
     }

@@ -65,4 +65,35 @@ public interface DeviceBackend extends Backend {
      */
     void adamUpdate(Tensor theta, Tensor g, Tensor m, Tensor v, double lr, double beta1, double beta2, double eps,
                     double weightDecay, boolean decoupled, double bc1, double bc2);
+
+    /**
+     * Fused batch norm over contiguous x [N, C, H, W] (hw = H·W), per channel: training normalises with the batch mean and
+     * biased variance and, with running statistics (runningMean/runningVar [C], or both null), updates them in place
+     * (running·(1 - momentum) + batch·momentum, the variance's batch value unbiased); eval normalises with the running
+     * statistics. y = (x - μ)·rstd·weight + bias (weight/bias [C] or null); writes mean[C] = μ and rstd[C] = 1/√(σ² + eps).
+     * Twin: the composition in clipvr.tensor.ops.BatchNorm.
+     */
+    void batchNormForward(Tensor x, int n, int c, int hw, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                          boolean training, double momentum, double eps, Tensor y, Tensor mean, Tensor rstd);
+
+    /**
+     * Its backward: dweight[C] = Σ g·x̂, dbias[C] = Σ g (x̂ = (x - μ)·rstd), and unless dx is null, training
+     * dx = (d - mean(d) - x̂·mean(d·x̂))·rstd, eval dx = d·rstd, d = g·weight. x, g, dx contiguous [N, C, H, W].
+     */
+    void batchNormBackward(Tensor x, Tensor g, int n, int c, int hw, Tensor weight, Tensor mean, Tensor rstd, boolean training,
+                           Tensor dx, Tensor dweight, Tensor dbias);
+
+    /**
+     * Fused attention per (batch·head): probs = softmax(q·kᵀ·scale + mask), out = probs·v. q [A, H, T, d] or [A, T, d],
+     * k [.., S, d], v [.., S, dv] with equal leading sizes and a unit last stride (any other strides, e.g. the heads of a
+     * projection in place); mask [T, S] contiguous or null; probs [.., T, S] and out [.., T, dv] contiguous.
+     * Twin: clipvr.tensor.ops.Attention.composition.
+     */
+    void attentionForward(Tensor q, Tensor k, Tensor v, Tensor mask, double scale, Tensor probs, Tensor out);
+
+    /**
+     * Its backward from the saved probs and upstream g [.., T, dv] (contiguous): dv = probsᵀ·g,
+     * dS = probs ⊙ (g·vᵀ - rowsum(g·vᵀ ⊙ probs))·scale, dq = dS·k, dk = dSᵀ·q; dq, dk, dv contiguous, shaped as q, k, v.
+     */
+    void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor g, double scale, Tensor dq, Tensor dk, Tensor dv);
 }

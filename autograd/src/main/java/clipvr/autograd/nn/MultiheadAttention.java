@@ -1,6 +1,7 @@
 package clipvr.autograd.nn;
 
 import clipvr.autograd.Var;
+import clipvr.autograd.ops.Attention;
 import clipvr.tensor.DType;
 import clipvr.tensor.Shape;
 import clipvr.tensor.Tensor;
@@ -15,7 +16,7 @@ import java.util.random.RandomGenerator;
  *
  * <pre>
  *   q, k, v = x·W_qᵀ + b_q, x·W_kᵀ + b_k, x·W_vᵀ + b_v    row blocks of the packed in_proj
- *   head_h  = softmax(q_h·k_hᵀ / √d_head + mask)·v_h  per head, d_head = D / heads
+ *   head_h  = softmax(q_h·k_hᵀ / √d_head + mask)·v_h  per head, d_head = D / heads   (Attention.attention: fused on a device)
  *   y       = concat_h(head_h)·W_outᵀ + b_out
  * </pre>
  * Init as PyTorch: in_proj_weight xavier_uniform, in_proj_bias 0, out_proj.weight Linear's default, out_proj.bias 0.
@@ -61,10 +62,7 @@ public final class MultiheadAttention extends Module implements Layer {
         Var k = heads(project(x2, 1), b, t);                                       // [B, H, T, hd]
         Var v = heads(project(x2, 2), b, t);                                       // [B, H, T, hd]
 
-        Var scores = q.matmulT(k).mul(1.0 / Math.sqrt(hd));                        // [B, H, T, T]
-        if (mask != null) scores = scores.add(Var.constant(mask.to(scores.dtype())));
-        Var att = scores.softmax(-1);                                              // [B, H, T, T], rows sum to 1
-        Var y = att.matmul(v);                                                     // [B, H, T, hd]
+        Var y = Attention.attention(q, k, v, mask, 1.0 / Math.sqrt(hd));           // [B, H, T, hd], fused on a device
         y = y.permute(0, 2, 1, 3).reshape(b * t, h * hd);                          // [B·T, D], heads concatenated
         return outProj.forward(y).reshape(b, t, dim);                              // [B, T, D]
     }
@@ -84,9 +82,7 @@ public final class MultiheadAttention extends Module implements Layer {
         for (int g = 0; g < counts.length; g++) {
             int b = counts[g], t = lengths[g], rows = b * t;
             Var qg = heads(q.narrow(0, at, rows), b, t), kg = heads(k.narrow(0, at, rows), b, t), vg = heads(v.narrow(0, at, rows), b, t);
-            Var scores = qg.matmulT(kg).mul(1.0 / Math.sqrt(headDim));            // [b, H, t, t]
-            scores = scores.add(Var.constant(causalMask(scores.data().device(), scores.dtype(), t)));
-            Var y = scores.softmax(-1).matmul(vg);                                 // [b, H, t, hd]
+            Var y = Attention.attention(qg, kg, vg, causalMask(qg.data().device(), qg.dtype(), t), 1.0 / Math.sqrt(headDim)); // [b, H, t, hd]
             out.add(y.permute(0, 2, 1, 3).reshape(rows, dim));                     // [b·t, D]
             at += rows;
         }

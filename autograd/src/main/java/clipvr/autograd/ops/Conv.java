@@ -46,29 +46,21 @@ public final class Conv {
     /**
      * Batch norm over (N, H, W) per channel. Training: x̂ = (x - μ_B)·rstd_B, y = γx̂ + β,
      * dγ = Σ g·x̂, dβ = Σ g, dx = rstd·(d - mean(d) - x̂·mean(d·x̂)) with d = g·γ (batch statistics depend on x).
-     * Eval: the running statistics are constants, so dx = g·γ·rstd.
+     * Eval: the running statistics are constants, so dx = g·γ·rstd. On a device each pass is one fused kernel
+     * ({@link BatchNorm#batchNorm2d}, {@link BatchNorm#backward}); on the CPU their composition twins.
      */
     public static Var batchNorm2d(Var x, Tensor runningMean, Tensor runningVar, Var weight, Var bias,
                                   boolean training, double momentum, double eps) {
         BatchNorm.Result r = BatchNorm.batchNorm2d(x.data(), runningMean, runningVar,
                 weight == null ? null : weight.data(), bias == null ? null : bias.data(), training, momentum, eps);
-        int c = x.size(1);
-        int[] axes = {0, 2, 3};
         Var.Node nx = x.node(), nw = weight == null ? null : weight.node(), nb = bias == null ? null : bias.node();
         Tensor xd = x.data(), wd = weight == null ? null : weight.data();
         return Var.result(r.out(), "batchNorm2d", g -> {
-            Tensor xhat = xd.sub(r.mean()).mul(r.rstd());
-            if (nw != null && nw.requiresGrad()) nw.accumulate(g.mul(xhat).sum(axes, false));
-            if (nb != null && nb.requiresGrad()) nb.accumulate(g.sum(axes, false));
-            if (nx.requiresGrad()) {
-                Tensor d = wd == null ? g : g.mul(wd.reshape(1, c, 1, 1));
-                if (training) {
-                    Tensor m1 = d.mean(axes, true), m2 = d.mul(xhat).mean(axes, true);
-                    nx.accumulate(d.sub(m1).sub(xhat.mul(m2)).mul(r.rstd()));
-                } else {
-                    nx.accumulate(d.mul(r.rstd()));
-                }
-            }
+            BatchNorm.Grads d = BatchNorm.backward(xd, g, wd, r, training,
+                    nx.requiresGrad(), nw != null && nw.requiresGrad(), nb != null && nb.requiresGrad());
+            if (d.dweight() != null) nw.accumulate(d.dweight());
+            if (d.dbias() != null) nb.accumulate(d.dbias());
+            if (d.dx() != null) nx.accumulate(d.dx());
         }, x, weight, bias);
     }
 

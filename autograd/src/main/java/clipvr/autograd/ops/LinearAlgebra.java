@@ -40,8 +40,8 @@ public final class LinearAlgebra {
         if (b != null) z.addInPlace(b.data(), 1.0);                              // + b broadcast over rows
         return Var.result(z, "linear", g -> {
             if (nb != null) nb.accumulate(g);
-            if (nx.requiresGrad()) nx.accumulate(g.matmul(wd));
-            if (nw.requiresGrad()) nw.accumulate(g.mT().matmul(xd));
+            if (nx.requiresGrad()) nx.accumulateOwned(g.matmul(wd));                  // fresh products: a leaf keeps them
+            if (nw.requiresGrad()) nw.accumulateOwned(g.mT().matmul(xd));
         }, x, w, b);
     }
 }

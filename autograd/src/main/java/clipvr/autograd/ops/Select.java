@@ -1,8 +1,10 @@
 package clipvr.autograd.ops;
 
 import clipvr.autograd.Var;
+import clipvr.tensor.DType;
 import clipvr.tensor.Shape;
 import clipvr.tensor.Tensor;
+import clipvr.tensor.kernels.CpuBackend;
 import clipvr.tensor.ops.Indexing;
 
 import java.util.List;
@@ -49,9 +51,24 @@ public final class Select {
         int[] s = x.shape();
         return Var.result(Indexing.indexSelect(x.data(), a, index), "indexSelect", g -> {
             Tensor full = Tensor.zeros(g.device(), g.dtype(), s);
-            for (int i = 0; i < index.length; i++) full.narrow(a, index[i], 1).addInPlace(g.narrow(a, i, 1), 1.0);
-            nx.accumulate(full);
+            if (a == 0 && g.device().isCpu() && g.dtype() == DType.F32 && !CpuBackend.REFERENCE) scatterRows(full, g.contiguous(), index);
+            else for (int i = 0; i < index.length; i++) full.narrow(a, index[i], 1).addInPlace(g.narrow(a, i, 1), 1.0);
+            nx.accumulateOwned(full);                      // a weight leaf keeps full itself, not a copy of it
         }, x);
+    }
+
+    /**
+     * full[index[i], :] += g[i, :] for i = 0, 1, ... in order: the float additions of the loop over
+     * {@code full.narrow(0, index[i], 1).addInPlace(g.narrow(0, i, 1), 1.0)} (an add with alpha 1 is y + x), on the
+     * arrays, without a view and a kernel call per index. full and g are contiguous host float32 tensors.
+     */
+    static void scatterRows(Tensor full, Tensor g, int[] index) {
+        float[] f = full.f32(), ga = g.f32();
+        int fo = full.offset(), go = g.offset(), d = index.length == 0 ? 0 : g.numel() / index.length;
+        for (int i = 0; i < index.length; i++) {
+            int to = fo + index[i] * d, from = go + i * d;
+            for (int j = 0; j < d; j++) f[to + j] += ga[from + j];
+        }
     }
 
     /** Embedding lookup weight [V, D] at ids (shape idsShape) → [idsShape..., D]. */
@@ -69,7 +86,7 @@ public final class Select {
         int[] s = x.shape();
         return Var.result(Indexing.gather(x.data(), a, index, indexShape), "gather", g -> {
             if (!g.device().isCpu()) {                     // a deterministic scatter-add kernel on the device
-                nx.accumulate(Indexing.gatherBackward(g, a, index, indexShape, s));
+                nx.accumulateOwned(Indexing.gatherBackward(g, a, index, indexShape, s));
                 return;
             }
             Tensor full = Tensor.zeros(g.dtype(), s);
@@ -81,7 +98,7 @@ public final class Select {
                 pos[a] = index[flat];
                 full.set(full.get(pos) + gc.getFlat(flat), pos);
             }
-            nx.accumulate(full);
+            nx.accumulateOwned(full);
         }, x);
     }
 

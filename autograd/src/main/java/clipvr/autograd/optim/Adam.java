@@ -63,7 +63,7 @@ public class Adam extends Optimizer {
     @Override protected final void update(Tensor theta, Tensor g, Map<String, Tensor> slots) {
         long t = nextStep(slots);
         double lr = lr();
-        if (!theta.device().isCpu() && !amsgrad && theta.isContiguous()) {           // a device: the lines below as one kernel
+        if (clipvr.tensor.ops.Fused.kernels(theta) && !amsgrad && theta.isContiguous()) {           // a device: the lines below as one kernel
             Tensor m = zerosSlot(slots, "exp_avg", theta), v = zerosSlot(slots, "exp_avg_sq", theta);
             clipvr.tensor.Backends.device(theta.device()).adamUpdate(theta, g.contiguous(), m, v, lr, beta1, beta2, eps, weightDecay,
                     decoupled, 1 - Math.pow(beta1, t), 1 - Math.pow(beta2, t));

@@ -85,9 +85,26 @@ class OpenClGradCheckTest {
             var dev = v.get(0).data().device();
             return Conv.batchNorm2d(v.get(0), Tensor.zeros(DType.F64, 2).to(dev), Tensor.ones(DType.F64, 2).to(dev), v.get(1), v.get(2), true, 0.1, 1e-5);
         }, new int[]{2, 2, 2, 2}, new int[]{2}, new int[]{2}));
+        c.add(new Case("batchNorm2d eval, odd sizes (fused kernels on the device)", v -> {
+            var dev = v.get(0).data().device();
+            Tensor rm = Tensor.of(new double[]{0.3, -0.2, 0.1}, 3).to(dev), rv = Tensor.of(new double[]{0.5, 1.5, 2.0}, 3).to(dev);
+            return Conv.batchNorm2d(v.get(0), rm, rv, v.get(1), v.get(2), false, 0.1, 1e-5);
+        }, new int[]{3, 3, 1, 5}, new int[]{3}, new int[]{3}));
+        c.add(new Case("batchNorm2d training, odd sizes, no affine (fused kernels on the device)",
+                v -> Conv.batchNorm2d(v.get(0), null, null, null, null, true, 0.1, 1e-5).mul(v.get(0)), new int[]{3, 2, 3, 5}));
         c.add(new Case("topkMean (one kernel each way on the device)", v -> Select.topkMean(v.get(0), 2), new int[]{2, 3, 5}));
         c.add(new Case("attention", v -> v.get(0).matmulT(v.get(1)).mul(0.5).softmax(-1).matmul(v.get(2)),
                 new int[]{2, 3, 4}, new int[]{2, 3, 4}, new int[]{2, 3, 4}));
+        c.add(new Case("fused attention: causal mask, heads read in place from [B·T, H·d]", v -> {
+            var dev = v.get(0).data().device();
+            Function<Var, Var> heads = z -> z.reshape(2, 3, 2, 2).permute(0, 2, 1, 3);          // [6, 4] → [2, 2, 3, 2]
+            return Attention.attention(heads.apply(v.get(0)), heads.apply(v.get(1)), heads.apply(v.get(2)),
+                    clipvr.autograd.nn.MultiheadAttention.causalMask(dev, DType.F64, 3), 0.7);
+        }, new int[]{6, 4}, new int[]{6, 4}, new int[]{6, 4}));
+        c.add(new Case("fused attention: S != T, odd sizes, additive mask", v -> {
+            Tensor mask = Tensor.of(new double[]{0.5, -1, 0, 2, -0.3, 1, 0, -2, 0.1, 0.4, -0.6, 0.2, 0, 1.5, -1}, 3, 5);
+            return Attention.attention(v.get(0), v.get(1), v.get(2), mask.to(v.get(0).data().device()), 0.45);
+        }, new int[]{2, 3, 5}, new int[]{2, 5, 5}, new int[]{2, 5, 3}));
         c.add(new Case("crossEntropy", v -> CrossEntropy.loss(v.get(0), new int[]{2, 0, 1}, 0.1), new int[]{3, 4}));
         return c;
     }

@@ -131,4 +131,26 @@ class AdamRowsTest {
         assertFalse(AdamRows.untouched(tiny, 0, z, 0, z, 0, 4), "denormal gradient");
         assertTrue(AdamRows.untouched(tiny, 3, z, 0, z, 0, 1), "offsets");
     }
+
+    /** The vector scan agrees with the element loop on rows longer than a vector: one odd value anywhere, at any offset. */
+    @Test void theVectorScanAgreesWithTheElementLoop() {
+        float[] odd = {-0.0f, Float.MIN_VALUE, -Float.MIN_VALUE, Float.NaN, 1f, Float.NEGATIVE_INFINITY};
+        SplittableRandom r = new SplittableRandom(9);
+        int agreeTrue = 0, agreeFalse = 0;
+        for (int trial = 0; trial < 4000; trial++) {
+            int n = r.nextInt(0, 140), pad = r.nextInt(0, 20);
+            float[][] a = new float[3][n + 2 * pad];
+            int[] off = {r.nextInt(0, pad + 1), r.nextInt(0, pad + 1), r.nextInt(0, pad + 1)};
+            for (float[] x : a) for (int i = 0; i < x.length; i++) x[i] = r.nextInt(3) == 0 ? 5f : 0f;   // outside the row: noise
+            for (int k = 0; k < 3; k++) java.util.Arrays.fill(a[k], off[k], off[k] + n, 0f);
+            if (n > 0 && r.nextInt(3) != 0) {
+                int k = r.nextInt(3);
+                a[k][off[k] + r.nextInt(n)] = odd[r.nextInt(odd.length)];
+            }
+            boolean expected = AdamRows.untouchedScalar(a[0], off[0], a[1], off[1], a[2], off[2], n);
+            assertEquals(expected, AdamRows.untouched(a[0], off[0], a[1], off[1], a[2], off[2], n), "trial " + trial);
+            if (expected) agreeTrue++; else agreeFalse++;
+        }
+        assertTrue(agreeTrue > 500 && agreeFalse > 500, agreeTrue + " / " + agreeFalse);
+    }
 }

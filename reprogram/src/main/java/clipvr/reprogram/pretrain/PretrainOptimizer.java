@@ -5,9 +5,14 @@ import clipvr.autograd.optim.AdamW;
 import clipvr.clip.model.Clip;
 import clipvr.tensor.Backends;
 import clipvr.tensor.DType;
+import clipvr.tensor.Storage;
 import clipvr.tensor.Tensor;
 import clipvr.tensor.ops.BinaryOp;
 import clipvr.tensor.ops.Elementwise;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -124,11 +129,44 @@ public final class PretrainOptimizer {
         double s = 0;
         for (Parameter p : all.values()) {
             Tensor g = p.grad();
-            if (g == null) continue;
-            for (float v : g.toFloatArray()) s += (double) v * v;
+            if (g != null) s = addSquares(s, g);
         }
         return Math.sqrt(s);
     }
+
+    /**
+     * s + Σ g² for a host gradient, read in place (no copy of it): {@code s += (double) v * v} element by element in
+     * g's row-major order, the additions of the former loop over {@code g.toFloatArray()} in the same order. Elements
+     * that are ±0 are skipped: their square is +0, and s + (+0) = s for every s this sum can hold (+0, positive, +∞,
+     * NaN — never -0), so the result keeps its bits; that skips the token-embedding rows no caption used (a vector of ±0 at a time). Gradients
+     * that are not contiguous float32 take the copy.
+     */
+    static double addSquares(double s, Tensor g) {
+        float[] a;
+        int from;
+        if (g.storage() instanceof Storage.Floats && g.isContiguous()) {
+            a = g.f32();
+            from = g.offset();
+        } else {
+            a = g.toFloatArray();
+            from = 0;
+        }
+        int i = from, to = from + g.numel();
+        for (int up = from + F.loopBound(g.numel()); i < up; i += F.length()) {
+            if (FloatVector.fromArray(F, a, i).compare(VectorOperators.EQ, 0f).allTrue()) continue;   // a block of ±0
+            for (int k = i, end = i + F.length(); k < end; k++) {
+                float v = a[k];
+                if (v != 0) s += (double) v * v;
+            }
+        }
+        for (; i < to; i++) {
+            float v = a[i];
+            if (v != 0) s += (double) v * v;                      // false for ±0 only (NaN != 0 is true)
+        }
+        return s;
+    }
+
+    private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
     private boolean deviceF64 = true;
 

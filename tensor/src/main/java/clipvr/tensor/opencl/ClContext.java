@@ -19,7 +19,7 @@ import static java.lang.foreign.ValueLayout.*;
  */
 final class ClContext {
     /** Templated sources, instantiated per element type with {@code T} and the suffix macro {@code F(name)}. */
-    private static final String[] TYPED = {"elementwise.cl", "fused.cl", "rows.cl", "gemm.cl", "movement.cl"};
+    private static final String[] TYPED = {"elementwise.cl", "fused.cl", "rows.cl", "batchnorm.cl", "attention.cl", "gemm.cl", "movement.cl"};
 
     final OpenClDevice device;
     private final MemorySegment context, queue, program;

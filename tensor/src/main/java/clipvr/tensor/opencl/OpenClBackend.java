@@ -266,6 +266,89 @@ public final class OpenClBackend implements DeviceBackend {
                 scalar(dt, lr / bc1));
     }
 
+    // ------------------------------------------------------------------ batch norm (batchnorm.cl): one work-group per channel
+
+    @Override public void batchNormForward(Tensor x, int n, int c, int hw, Tensor runningMean, Tensor runningVar, Tensor weight, Tensor bias,
+                                           boolean training, double momentum, double eps, Tensor y, Tensor mean, Tensor rstd) {
+        int m = n * hw;
+        if (c == 0 || m == 0) return;
+        contiguous("batchNormForward", x, runningMean, runningVar, weight, bias, y, mean, rstd);
+        DType dt = x.dtype();
+        boolean running = runningMean != null;
+        cl.launch(k("batchnorm_forward", dt), rowGroups(c), new long[]{WG},
+                c, hw, m, training ? 1 : 0, scalar(dt, momentum), scalar(dt, m > 1 ? (double) m / (m - 1) : 1), scalar(dt, eps),
+                buf(x), x.offset(), weight == null ? buf(x) : buf(weight), weight == null ? 0 : weight.offset(), weight == null ? 0 : 1,
+                bias == null ? buf(x) : buf(bias), bias == null ? 0 : bias.offset(), bias == null ? 0 : 1,
+                running ? buf(runningMean) : buf(y), running ? runningMean.offset() : 0,
+                running ? buf(runningVar) : buf(y), running ? runningVar.offset() : 0, running ? 1 : 0,
+                buf(y), y.offset(), buf(mean), mean.offset(), buf(rstd), rstd.offset(), local(dt));
+    }
+
+    @Override public void batchNormBackward(Tensor x, Tensor g, int n, int c, int hw, Tensor weight, Tensor mean, Tensor rstd,
+                                            boolean training, Tensor dx, Tensor dweight, Tensor dbias) {
+        int m = n * hw;
+        if (c == 0) return;
+        contiguous("batchNormBackward", x, g, weight, mean, rstd, dx, dweight, dbias);
+        DType dt = x.dtype();
+        cl.launch(k("batchnorm_backward", dt), rowGroups(c), new long[]{WG},
+                c, hw, m, training ? 1 : 0, buf(x), x.offset(), buf(g), g.offset(),
+                weight == null ? buf(x) : buf(weight), weight == null ? 0 : weight.offset(), weight == null ? 0 : 1,
+                buf(mean), mean.offset(), buf(rstd), rstd.offset(),
+                dx == null ? 0 : 1, dx == null ? buf(x) : buf(dx), dx == null ? 0 : dx.offset(),
+                buf(dweight), dweight.offset(), buf(dbias), dbias.offset(), local(dt));
+    }
+
+    // ------------------------------------------------------------------ attention (attention.cl): one work-group per row
+
+    /** (buffer, offset, batch stride, head stride, row stride) of a [A, H, rows, cols] or [A, rows, cols] view, unit column stride. */
+    private List<Object> heads(String op, Tensor t) {
+        int[] st = t.strides();
+        int r = t.rank();
+        if ((r != 3 && r != 4) || t.size(-1) > 1 && st[r - 1] != 1)
+            throw new IllegalArgumentException(op + ": expected a rank-3/4 view with unit last stride, got strides " + Arrays.toString(st));
+        return List.of(buf(t), t.offset(), st[0], r == 4 ? st[1] : 0, st[r - 2]);
+    }
+
+    @Override public void attentionForward(Tensor q, Tensor k, Tensor v, Tensor mask, double scale, Tensor probs, Tensor out) {
+        int r = q.rank(), h = r == 4 ? q.size(1) : 1, heads = q.size(0) * h;
+        int nq = q.size(-2), nk = k.size(-2), d = q.size(-1), dv = v.size(-1);
+        if (heads == 0 || nq == 0) return;
+        contiguous("attentionForward", mask, probs, out);
+        DType dt = q.dtype();
+        List<Object> args = new ArrayList<>(List.of(h, nq, nk, d, dv, scalar(dt, scale)));
+        args.addAll(heads("attention", q));
+        args.addAll(heads("attention", k));
+        args.addAll(heads("attention", v));
+        args.addAll(List.of(mask == null ? buf(q) : buf(mask), mask == null ? 0 : mask.offset(), mask == null ? 0 : 1,
+                buf(probs), probs.offset(), buf(out), out.offset(), local(dt)));
+        cl.launch(k("attention_forward", dt), rowGroups(heads * nq), new long[]{WG}, args.toArray());
+    }
+
+    @Override public void attentionBackward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor g, double scale,
+                                            Tensor dq, Tensor dk, Tensor dv) {
+        int r = q.rank(), h = r == 4 ? q.size(1) : 1, heads = q.size(0) * h;
+        int nq = q.size(-2), nk = k.size(-2), d = q.size(-1), dvs = v.size(-1);
+        if (heads == 0) return;
+        contiguous("attentionBackward", probs, g, dq, dk, dv);
+        if (dq.offset() != 0 || dk.offset() != 0 || dv.offset() != 0)
+            throw new IllegalArgumentException("attentionBackward: dq, dk, dv must be fresh tensors (offset 0)");
+        DType dt = q.dtype();
+        ClBuffer ds = cl.allocate((long) heads * nq * nk * dt.bytes);                 // dS [.., T, S], scratch
+        if (nq > 0) {
+            List<Object> a = new ArrayList<>(List.of(h, nq, nk, d, dvs, scalar(dt, scale)));
+            a.addAll(heads("attention", k));
+            a.addAll(heads("attention", v));
+            a.addAll(List.of(buf(probs), probs.offset(), buf(g), g.offset(), ds, buf(dq), local(dt)));
+            cl.launch(k("attention_backward_q", dt), rowGroups(heads * nq), new long[]{WG}, a.toArray());
+        }
+        if (nk > 0) {
+            List<Object> b = new ArrayList<>(List.of(h, nq, nk, d, dvs));
+            b.addAll(heads("attention", q));
+            b.addAll(List.of(buf(probs), probs.offset(), buf(g), g.offset(), ds, buf(dk), buf(dv)));
+            cl.launch(k("attention_backward_kv", dt), rowGroups(heads * nk), new long[]{WG}, b.toArray());
+        }
+    }
+
     // ------------------------------------------------------------------ rows
 
     private static long[] rowGroups(int rows) { return new long[]{(long) rows * WG}; }
