@@ -408,4 +408,29 @@ class SimdKernelsPropertiesTest {
         for (int i = 0; i < f.length; i++)
             if (i < oo || i >= oo + rows * n) assertTrue(Float.isNaN(f[i]), "layerNorm wrote outside its output");
     }
+
+    /**
+     * QuickGELU's and QuickGELU''s own loops ({@code SimdKernels.quickGeluLanes}, {@code quickGeluGradLanes}, kept out of
+     * {@code apply}'s switch for the JIT's sake) give the bits of {@code apply(op, ·)} on every whole vector, special values
+     * included (a NaN may come out with either sign bit), and leave exactly the scalar tail to the caller.
+     */
+    @Property(tries = 200, seed = "105")
+    void quickGeluLoopsHaveTheBitsOfTheGeneralPath(@ForAll @IntRange(min = 0, max = 200) int n, @ForAll @IntRange(min = 0, max = 7) int offset,
+                                                   @ForAll boolean grad) {
+        UnaryOp op = grad ? UnaryOp.QUICK_GELU_GRAD : UnaryOp.QUICK_GELU;
+        SplittableRandom rng = new SplittableRandom(n * 31L + offset);
+        float[] a = new float[offset + n];
+        for (int i = 0; i < a.length; i++)
+            a[i] = switch (rng.nextInt(12)) {
+                case 0 -> Float.NaN; case 1 -> Float.POSITIVE_INFINITY; case 2 -> Float.NEGATIVE_INFINITY; case 3 -> -0f;
+                case 4 -> (float) rng.nextDouble(-200, 200); default -> (float) rng.nextGaussian() * 4;
+            };
+        float[] fast = new float[offset + n], general = new float[offset + n];
+        int tail = grad ? SimdKernels.quickGeluGradLanes(a, offset, fast, offset, 0, n) : SimdKernels.quickGeluLanes(a, offset, fast, offset, 0, n);
+        assertEquals(n - n % SimdKernels.L, tail, "the scalar tail starts after the last whole vector");
+        for (int i = 0; i + SimdKernels.L <= n; i += SimdKernels.L)
+            SimdKernels.apply(op, jdk.incubator.vector.FloatVector.fromArray(SimdKernels.S, a, offset + i)).intoArray(general, offset + i);
+        for (int i = 0; i < fast.length; i++)
+            assertEquals(Float.floatToIntBits(general[i]), Float.floatToIntBits(fast[i]), op + " element " + i + " of " + a[i]);
+    }
 }
