@@ -66,8 +66,8 @@ public final class SimdKernels {
     /**
      * QuickGELU over the whole vectors of [from, to), returning where the scalar tail starts: the lane operations of
      * {@link #apply}'s QUICK_GELU case (same bits), in a loop of their own. Inside {@code apply}'s large switch C2 gave up
-     * inlining parts of the chain and ran those vector operations through their boxed Java fallbacks (~13 % of a text
-     * forward's samples in JFR); here the whole chain compiles to vector instructions.
+     * inlining parts of the chain and ran those vector operations through their boxed Java fallbacks (fallbacks were
+     * 207 of 1,923 JFR samples of a text forward, 127 of 1,826 with these loops; README, Performance).
      */
     static int quickGeluLanes(float[] a, int ao, float[] o, int oo, int from, int to) {
         int i = from;
