@@ -17,9 +17,10 @@ for ds in sorted(os.listdir(root)):
         if not os.path.exists(f): continue
         r = json.load(open(f))
         if r.get("status") != "completed": continue
-        method, seed = run.rsplit("-s", 1)
+        method, seed = run.rsplit("-s", 1)   # method-VARIANT for a variant's cells (clipvr-mini-table.sh --variant)
         c = r["config"]
-        cells.append({"dataset": ds, "method": method, "seed": int(seed), "test_images": r["last"]["images"],
+        variant = method[len(c["method"]) + 1:] or None
+        cells.append({"dataset": ds, "method": c["method"], "variant": variant, "seed": int(seed), "test_images": r["last"]["images"],
                       "top1": r["last"]["top1"], "top5": r["last"].get("top5"), "epoch": r["last"]["epoch"],
                       "epochs": c.get("epochs"), "wall_seconds": round(r.get("wall_seconds", 0), 1),
                       "lr": c.get("lr"), "optimizer": c.get("optimizer"), "batch": c.get("batch"), "inner": c.get("inner"),
