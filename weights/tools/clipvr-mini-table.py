@@ -35,6 +35,6 @@ for (ds, m), v in sorted(rows.items()):
     print(f"| {ds} | {m} | {len(v)} | {statistics.mean(acc):.2f} ± {sd:.2f} | {v[0][1] or '-'} | {statistics.mean(wall) if wall else 0:.0f} |")
 if out:
     with open(out, "w") as fh:
-        json.dump({"source": "weights/tools/clipvr-mini-table.sh cells (runs/table/<dataset>/<method>-s<seed>/results.json)",
+        json.dump({"source": "weights/tools/clipvr-mini-table.sh cells (runs/table/<dataset>/<method>[-<variant>]-s<seed>/results.json)",
                    "cells": cells}, fh, indent=1)
         fh.write("\n")
