@@ -1,6 +1,7 @@
 package clipvr.reprogram.method;
 
 import clipvr.autograd.Var;
+import clipvr.autograd.ops.Select;
 import clipvr.reprogram.head.DecoupledHead;
 import clipvr.reprogram.input.PaddingPrompt;
 
@@ -8,8 +9,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * DVP (spec §4): K padding prompts, each with its own pass through the frozen encoder,
- * v_k = f_img(PaddingPrompt_k(x)) [B, E]; the {@link DecoupledHead} scores every description with its branch's
+ * DVP (spec §4): K padding prompts over the same images, v_k = f_img(PaddingPrompt_k(x)) [B, E], the K prompted
+ * copies going through the frozen encoder as one [K·B] batch (as the trainer's {@code Reprogrammer} does); the {@link DecoupledHead} scores every description with its branch's
  * features, F [B, C·M], and reweights them with the PRM, z = F·Ω [B, C].
  */
 public record DecoupledVisualPrompts(List<PaddingPrompt> prompts, ImageEncoder encoder, DecoupledHead head) {
@@ -22,10 +23,14 @@ public record DecoupledVisualPrompts(List<PaddingPrompt> prompts, ImageEncoder e
                 throw new IllegalArgumentException("DVP: prompt output " + p.outputSize() + " != encoder resolution " + encoder.resolution());
     }
 
-    /** images [B, 3, r, r] (unit pixels) → K feature tensors v_k [B, E]. */
+    /** images [B, 3, r, r] (unit pixels) → K feature tensors v_k [B, E], from one encoder pass over all K copies. */
     public List<Var> branchFeatures(Var images) {
-        List<Var> vs = new ArrayList<>();
-        for (PaddingPrompt p : prompts) vs.add(encoder.encodeImage(p.apply(images)));
+        int k = prompts.size(), b = images.size(0);
+        List<Var> prompted = new ArrayList<>(k);
+        for (PaddingPrompt p : prompts) prompted.add(p.apply(images));                    // K × [B, 3, R, R]
+        Var v = encoder.encodeImage(k == 1 ? prompted.getFirst() : Select.cat(prompted, 0)); // [K·B, E], prompt-major
+        List<Var> vs = new ArrayList<>(k);
+        for (int i = 0; i < k; i++) vs.add(k == 1 ? v : v.narrow(0, i * b, b));            // K × [B, E]
         return vs;
     }
 

@@ -79,4 +79,28 @@ class PipelineGradientTest {
         assertEquals(6.0, prm.counts().sum().item());
         assertEquals(2, dvp.parameters().size());
     }
+
+    /** The K prompted copies go through the encoder in one call, and each branch equals its own separate pass. */
+    @Test void dvpBranchesShareOneEncoderPass() {
+        PaddingPrompt p0 = new PaddingPrompt(R, 6, DType.F64), p1 = new PaddingPrompt(R, 6, DType.F64);
+        p0.parameters().getFirst().data().copyFrom(TestTensors.normal(21, 3, R, R));
+        p1.parameters().getFirst().data().copyFrom(TestTensors.normal(22, 3, R, R));
+        int[] calls = {0};
+        ImageEncoder counting = new ImageEncoder() {
+            public Var encodeImage(Var pixels) { calls[0]++; return encoder.encodeImage(pixels); }
+            public int resolution() { return encoder.resolution(); }
+            public int embedDim() { return encoder.embedDim(); }
+        };
+        DecoupledHead head = DecoupledHead.byCause(List.of(TestTensors.unitRows(12, C * 2, E), TestTensors.unitRows(13, C * 2, E)), C);
+        DecoupledVisualPrompts dvp = new DecoupledVisualPrompts(List.of(p0, p1), counting, head);
+        Var x = Var.constant(TestTensors.uniform(15, 0, 1, B, 3, 6, 6));
+        List<Var> vs = dvp.branchFeatures(x);
+        assertEquals(1, calls[0], "one encoder pass for both prompts");
+        List<PaddingPrompt> ps = List.of(p0, p1);
+        for (int k = 0; k < 2; k++) {
+            Tensor alone = encoder.encodeImage(ps.get(k).apply(x)).data();                      // [B, E], its own pass
+            assertArrayEquals(new int[]{B, E}, vs.get(k).shape());
+            assertTrue(vs.get(k).data().sub(alone).abs().max().item() < 1e-12, "branch " + k);
+        }
+    }
 }
