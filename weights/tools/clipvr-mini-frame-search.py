@@ -1,17 +1,13 @@
 #!/usr/bin/env python3
 """Validation top-1 of every frame-search cell (weights/tools/clipvr-mini-frame-search.sh) and, per method, the frame
 with the best mean over MNIST and Fashion-MNIST. Usage: python3 weights/tools/clipvr-mini-frame-search.py runs/frame-search"""
-import json, os, sys
+import sys
+from clipvr_runs import completed_runs
 root = sys.argv[1] if len(sys.argv) > 1 else "runs/frame-search"
 val = {}
-for ds in sorted(os.listdir(root)):
-    for run in sorted(os.listdir(os.path.join(root, ds))):
-        f = os.path.join(root, ds, run, "results.json")
-        if not os.path.exists(f): continue
-        r = json.load(open(f))
-        if r.get("status") != "completed": continue
-        m, inner = run.rsplit("-inner", 1)
-        val.setdefault(m, {}).setdefault(int(inner), {})[ds] = 100 * r["epochs"][-1]["val_accuracy"]
+for ds, run, r in completed_runs(root):
+    m, inner = run.rsplit("-inner", 1)
+    val.setdefault(m, {}).setdefault(int(inner), {})[ds] = 100 * r["epochs"][-1]["val_accuracy"]
 print("| method | inner | MNIST val % | Fashion-MNIST val % | mean |")
 print("|---|---:|---:|---:|---:|")
 for m, by in sorted(val.items()):

@@ -1,16 +1,12 @@
 #!/usr/bin/env python3
 """Validation top-1 (last epoch) of every schedule-search cell (weights/tools/clipvr-mini-schedule-search.sh), with
 the final train accuracy on the 160 shots. Usage: python3 weights/tools/clipvr-mini-schedule-search.py runs/schedule-search"""
-import json, os, sys
+import sys
+from clipvr_runs import completed_runs
 root = sys.argv[1] if len(sys.argv) > 1 else "runs/schedule-search"
 print("| dataset | method | epochs | lr | val top-1 % (last epoch) | train top-1 % (last epoch) | wall s |")
 print("|---|---|---:|---:|---:|---:|---:|")
-for ds in sorted(os.listdir(root)):
-    for run in sorted(os.listdir(os.path.join(root, ds))):
-        f = os.path.join(root, ds, run, "results.json")
-        if not os.path.exists(f): continue
-        r = json.load(open(f))
-        if r.get("status") != "completed": continue
-        c, last = r["config"], r["epochs"][-1]
-        print(f"| {ds} | {c['method']} | {c['epochs']} | {c['lr']:g} | {100 * last['val_accuracy']:.2f} | "
-              f"{100 * last['train_accuracy']:.2f} | {r.get('wall_seconds', 0):.0f} |")
+for ds, run, r in completed_runs(root):
+    c, last = r["config"], r["epochs"][-1]
+    print(f"| {ds} | {c['method']} | {c['epochs']} | {c['lr']:g} | {100 * last['val_accuracy']:.2f} | "
+          f"{100 * last['train_accuracy']:.2f} | {r.get('wall_seconds', 0):.0f} |")

@@ -4,28 +4,24 @@ mean ± sample std (n − 1) over seeds of the last-epoch test top-1, in points,
 With --json FILE it also writes every cell's own numbers (the ones behind the table) to FILE.
 
 Usage: python3 weights/tools/clipvr-mini-table.py runs/table [--json weights/clipvr-mini-table.json]"""
-import json, os, statistics, sys
+import json, statistics, sys
+from clipvr_runs import completed_runs
 args = sys.argv[1:]
 out = None
 if "--json" in args:
     i = args.index("--json"); out = args[i + 1]; del args[i:i + 2]
 root = args[0] if args else "runs/table"
 rows, cells = {}, []
-for ds in sorted(os.listdir(root)):
-    for run in sorted(os.listdir(os.path.join(root, ds))):
-        f = os.path.join(root, ds, run, "results.json")
-        if not os.path.exists(f): continue
-        r = json.load(open(f))
-        if r.get("status") != "completed": continue
-        method, seed = run.rsplit("-s", 1)   # method-VARIANT for a variant's cells (clipvr-mini-table.sh --variant)
-        c = r["config"]
-        variant = method[len(c["method"]) + 1:] or None
-        cells.append({"dataset": ds, "method": c["method"], "variant": variant, "seed": int(seed), "test_images": r["last"]["images"],
-                      "top1": r["last"]["top1"], "top5": r["last"].get("top5"), "epoch": r["last"]["epoch"],
-                      "epochs": c.get("epochs"), "wall_seconds": round(r.get("wall_seconds", 0), 1),
-                      "lr": c.get("lr"), "optimizer": c.get("optimizer"), "batch": c.get("batch"), "inner": c.get("inner"),
-                      "logit_scale": c.get("logit_scale"), "weights_sha256": c.get("weights_sha256")})
-        rows.setdefault((ds, method), []).append((r["last"]["top1"], c.get("epochs"), r.get("wall_seconds")))
+for ds, run, r in completed_runs(root):
+    method, seed = run.rsplit("-s", 1)   # method-VARIANT for a variant's cells (clipvr-mini-table.sh --variant)
+    c = r["config"]
+    variant = method[len(c["method"]) + 1:] or None
+    cells.append({"dataset": ds, "method": c["method"], "variant": variant, "seed": int(seed), "test_images": r["last"]["images"],
+                  "top1": r["last"]["top1"], "top5": r["last"].get("top5"), "epoch": r["last"]["epoch"],
+                  "epochs": c.get("epochs"), "wall_seconds": round(r.get("wall_seconds", 0), 1),
+                  "lr": c.get("lr"), "optimizer": c.get("optimizer"), "batch": c.get("batch"), "inner": c.get("inner"),
+                  "logit_scale": c.get("logit_scale"), "weights_sha256": c.get("weights_sha256")})
+    rows.setdefault((ds, method), []).append((r["last"]["top1"], c.get("epochs"), r.get("wall_seconds")))
 print("| dataset | method | seeds | top-1 % (mean ± sample std) | epochs | wall s per run (mean) |")
 print("|---|---|---:|---:|---:|---:|")
 for (ds, m), v in sorted(rows.items()):

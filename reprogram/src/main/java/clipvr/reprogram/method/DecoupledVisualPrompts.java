@@ -25,12 +25,20 @@ public record DecoupledVisualPrompts(List<PaddingPrompt> prompts, ImageEncoder e
 
     /** images [B, 3, r, r] (unit pixels) → K feature tensors v_k [B, E], from one encoder pass over all K copies. */
     public List<Var> branchFeatures(Var images) {
-        int k = prompts.size(), b = images.size(0);
-        List<Var> prompted = new ArrayList<>(k);
-        for (PaddingPrompt p : prompts) prompted.add(p.apply(images));                    // K × [B, 3, R, R]
-        Var v = encoder.encodeImage(k == 1 ? prompted.getFirst() : Select.cat(prompted, 0)); // [K·B, E], prompt-major
+        return branches(encoder.encodeImage(promptedBatch(prompts, images)), prompts.size(), images.size(0));
+    }
+
+    /** images [B, 3, r, r] → the K prompted copies as one encoder batch [K·B, 3, R, R], prompt-major. */
+    public static Var promptedBatch(List<PaddingPrompt> prompts, Var images) {
+        List<Var> prompted = new ArrayList<>(prompts.size());
+        for (PaddingPrompt p : prompts) prompted.add(p.apply(images));                      // K × [B, 3, R, R]
+        return prompted.size() == 1 ? prompted.getFirst() : Select.cat(prompted, 0);        // [K·B, 3, R, R]
+    }
+
+    /** Features [K·B, E] of a {@link #promptedBatch} → the K branches v_k [B, E]. */
+    public static List<Var> branches(Var v, int k, int b) {
         List<Var> vs = new ArrayList<>(k);
-        for (int i = 0; i < k; i++) vs.add(k == 1 ? v : v.narrow(0, i * b, b));            // K × [B, E]
+        for (int i = 0; i < k; i++) vs.add(k == 1 ? v : v.narrow(0, i * b, b));              // K × [B, E]
         return vs;
     }
 

@@ -2,7 +2,6 @@ package clipvr.reprogram.train;
 
 import clipvr.autograd.GradMode;
 import clipvr.autograd.Var;
-import clipvr.autograd.ops.Select;
 import clipvr.reprogram.head.AttrVrHead;
 import clipvr.reprogram.head.ClassHead;
 import clipvr.reprogram.head.DecoupledHead;
@@ -16,6 +15,7 @@ import clipvr.reprogram.input.PaddingPrompt;
 import clipvr.reprogram.input.SampleSpecificMask;
 import clipvr.reprogram.input.SharedMaskPrompt;
 import clipvr.reprogram.input.WatermarkPrompt;
+import clipvr.reprogram.method.DecoupledVisualPrompts;
 import clipvr.reprogram.method.ImageEncoder;
 import clipvr.reprogram.method.StateDict;
 import clipvr.tensor.DType;
@@ -149,21 +149,14 @@ public final class Reprogrammer {
 
     /** The prompted encoder inputs [N, 3, R, R]: N = B, or K·B for DVP (K prompted copies, prompt-major). */
     Var encoderInputs(Var images) {
-        if (decoupled != null) {
-            int k = prompts.size();
-            List<Var> prompted = new ArrayList<>(k);
-            for (PaddingPrompt p : prompts) prompted.add(p.apply(images));                        // K × [B, 3, R, R]
-            return k == 1 ? prompted.getFirst() : Select.cat(prompted, 0);                        // [K·B, 3, R, R]
-        }
+        if (decoupled != null) return DecoupledVisualPrompts.promptedBatch(prompts, images);  // [K·B, 3, R, R]
         return prompt == null ? images : prompt.apply(images);
     }
 
     /** The head on encoder features v [N, E] of a batch of {@code b} images. */
     Output head(Var v, int b) {
         if (decoupled != null) {
-            int k = prompts.size();
-            List<Var> branches = new ArrayList<>(k);
-            for (int i = 0; i < k; i++) branches.add(k == 1 ? v : v.narrow(0, i * b, b));        // K × [B, E]
+            List<Var> branches = DecoupledVisualPrompts.branches(v, prompts.size(), b);          // K × [B, E]
             Var f = decoupled.descriptionLogits(branches);                                       // [B, C·M]
             return new Output(decoupled.classLogits(f), f);
         }
