@@ -126,4 +126,33 @@ public class GemmBenchmark {
         f.mflop += Math.round(2.0 * Attention.HEADS * T * T * D / 1e6);
         return x.o;
     }
+
+    /**
+     * A weight gradient of a linear layer in backward, dW[out, in] = dYᵀ X with dY [rows, out] and X [rows, in]
+     * (op(A) = dYᵀ, "TN"): the clipvr-mini pretraining step's shapes, out x in x rows for the image tower at batch
+     * 256 (65 tokens: 16,640 rows): attention in-projection, out-projection, MLP c_fc and c_proj.
+     */
+    @State(Scope.Benchmark)
+    public static class WeightGrad {
+        @Param({"384x128x16640", "128x128x16640", "512x128x16640", "128x512x16640"})
+        public String shape;
+
+        int M, N, K;
+        long mflop;
+        float[] a, b, c;
+
+        @Setup public void setup() {
+            String[] s = shape.split("x");
+            M = Integer.parseInt(s[0]); N = Integer.parseInt(s[1]); K = Integer.parseInt(s[2]);
+            a = random(K * M, 1); b = random(K * N, 2); c = new float[M * N];
+            mflop = Math.round(2.0 * M * N * K / 1e6);
+        }
+    }
+
+    @Benchmark
+    public float[] weightGradTN(WeightGrad w, Flops f) {
+        Gemm.sgemm(true, false, w.M, w.N, w.K, 1f, w.a, 0, w.M, w.b, 0, w.N, 0f, w.c, 0, w.N);
+        f.mflop += w.mflop;
+        return w.c;
+    }
 }
