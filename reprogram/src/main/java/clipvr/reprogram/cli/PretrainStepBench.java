@@ -1,6 +1,7 @@
 package clipvr.reprogram.cli;
 
 import clipvr.clip.model.Clip;
+import clipvr.reprogram.pretrain.DataParallel;
 import clipvr.reprogram.pretrain.PretrainConfig;
 import clipvr.reprogram.pretrain.PretrainOptimizer;
 import clipvr.reprogram.pretrain.Pretrainer;
@@ -14,7 +15,8 @@ import java.util.Locale;
 import java.util.SplittableRandom;
 
 /**
- * {@code clipvr bench --what pretrain-step}: the step of {@code clipvr pretrain} ({@link Pretrainer#step}: both
+ * {@code clipvr bench --what pretrain-step}: the step of {@code clipvr pretrain} ({@link Pretrainer#step}, or
+ * {@link DataParallel#step} with {@code --replicas N}: both
  * towers, symmetric contrastive loss, backward; then {@link PretrainOptimizer#step}: AdamW with decay on
  * matrices) on a random small CLIP, with the flags, defaults and inputs of ../shared/bench/torch_pretrain_bench.py:
  * random pixels [B, 3, res, res], captions of exactly --ctx tokens (SOT, random word ids, EOT),
@@ -33,6 +35,7 @@ final class PretrainStepBench {
         @Option(names = "--text-layers", defaultValue = "3", description = "pretrain-step (default ${DEFAULT-VALUE})") int textLayers;
         @Option(names = "--embed", defaultValue = "128", description = "pretrain-step: joint embedding (default ${DEFAULT-VALUE})") int embed;
         @Option(names = "--ctx", defaultValue = "24", description = "pretrain-step: tokens per caption, SOT..EOT (default ${DEFAULT-VALUE})") int ctx;
+        @Option(names = "--replicas", defaultValue = "1", description = "pretrain-step: data-parallel shards, one core each (pretrain --replicas; default ${DEFAULT-VALUE})") int replicas;
         @Option(names = "--threads", description = "kernel threads (-Dclipvr.threads; default: all cores)") Integer threads;
     }
 
@@ -43,6 +46,7 @@ final class PretrainStepBench {
                 f.textWidth, f.textLayers, f.embed, 1, batch, 5e-4, 0, 0.2, 0.9, 0.98, 1e-6, 0.0, 0.0, 1.0, 0.0, 0, 0L);
         Clip model = new Clip(pc.clipConfig(), DType.F32, new SplittableRandom(0));
         PretrainOptimizer optim = new PretrainOptimizer(model, pc, 1_000_000);
+        DataParallel parallel = new DataParallel(model, f.replicas);
         SplittableRandom rng = new SplittableRandom(1);
         Tensor pixels = Tensor.randn(DType.F32, rng, batch, 3, f.res, f.res);
         int[][] tokens = new int[batch][77];
@@ -51,13 +55,13 @@ final class PretrainStepBench {
             for (int j = 1; j < f.ctx - 1; j++) row[j] = rng.nextInt(1, 49405);
             row[f.ctx - 1] = 49407;
         }
-        System.out.printf(Locale.ROOT, "pretrain-step res=%d patch=%d vision=%dx%d text=%dx%d ctx=%d batch=%d params=%.1fM threads=%d%n",
+        System.out.printf(Locale.ROOT, "pretrain-step res=%d patch=%d vision=%dx%d text=%dx%d ctx=%d batch=%d params=%.1fM threads=%d replicas=%d%n",
                 f.res, f.patch, f.visionWidth, f.visionLayers, f.textWidth, f.textLayers, f.ctx, batch,
-                model.parameterCount() / 1e6, Parallel.THREADS);
+                model.parameterCount() / 1e6, Parallel.THREADS, f.replicas);
         int[] count = {0};
         double[] s = bench.time(() -> {
             optim.zeroGrad();
-            Pretrainer.step(model, pixels, tokens);
+            parallel.step(pixels, tokens);
             optim.step(count[0]++);
         });
         bench.report("pretrain step (both towers, contrastive loss, backward, AdamW)", s, batch, 0);

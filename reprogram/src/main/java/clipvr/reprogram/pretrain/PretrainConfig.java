@@ -3,6 +3,7 @@ package clipvr.reprogram.pretrain;
 import clipvr.clip.io.Activation;
 import clipvr.clip.io.ClipConfig;
 import clipvr.clip.text.ClipTokenizer;
+import com.fasterxml.jackson.annotation.JsonInclude;
 
 import java.util.List;
 
@@ -34,11 +35,17 @@ import java.util.List;
  * @param jitter          colour jitter strength: brightness, contrast, saturation factors in [1 - j, 1 + j] (0: off)
  * @param evalLimit       zero-shot check after every epoch on this many class-balanced test images per dataset (0: off)
  * @param seed            seed of every random stream (init, shuffle, captions, augmentation)
+ * @param replicas        data-parallel shards of each batch, one CPU core each ({@link DataParallel}); 1: the plain
+ *                        step. Part of the config because it changes the weight gradients' rounding. A config.json
+ *                        written before the field existed reads as 1 (what those runs did), and 1 is not written,
+ *                        so a plain run's config.json and the model metadata made from it are what they were
+ *                        (clipvr-mini's file still rebuilds byte for byte).
  */
 public record PretrainConfig(List<String> data, List<String> noFlip, Integer limit,
                              int resolution, int patch, int visionWidth, int visionLayers, int textWidth, int textLayers, int embed,
                              int epochs, int batch, double lr, int warmup, double weightDecay, double beta1, double beta2, double eps,
-                             double gradClip, double descriptionProb, double cropScale, double jitter, int evalLimit, long seed) {
+                             double gradClip, double descriptionProb, double cropScale, double jitter, int evalLimit, long seed,
+                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = One.class) int replicas) {
 
     /** Checks every field; messages name the flag at fault. */
     public PretrainConfig {
@@ -69,6 +76,24 @@ public record PretrainConfig(List<String> data, List<String> noFlip, Integer lim
         if (!(cropScale > 0 && cropScale <= 1)) throw new IllegalArgumentException("--crop-scale must be in (0, 1], got " + cropScale);
         if (!(jitter >= 0 && jitter < 1)) throw new IllegalArgumentException("--jitter must be in [0, 1), got " + jitter);
         if (evalLimit < 0) throw new IllegalArgumentException("--eval-limit must be >= 0, got " + evalLimit);
+        if (replicas == 0) replicas = 1;                                    // absent from an older config.json
+        if (replicas < 1) throw new IllegalArgumentException("--replicas must be >= 1, got " + replicas);
+        if (replicas > batch) throw new IllegalArgumentException("--replicas " + replicas + " is larger than --batch " + batch);
+    }
+
+    /** Jackson's filter for {@code replicas}: the value 1 is left out of the JSON. */
+    static final class One {
+        @Override public boolean equals(Object o) { return o instanceof Integer i && i == 1; }
+        @Override public int hashCode() { return 1; }
+    }
+
+    /** The same with one replica (the plain step). */
+    public PretrainConfig(List<String> data, List<String> noFlip, Integer limit,
+                          int resolution, int patch, int visionWidth, int visionLayers, int textWidth, int textLayers, int embed,
+                          int epochs, int batch, double lr, int warmup, double weightDecay, double beta1, double beta2, double eps,
+                          double gradClip, double descriptionProb, double cropScale, double jitter, int evalLimit, long seed) {
+        this(data, noFlip, limit, resolution, patch, visionWidth, visionLayers, textWidth, textLayers, embed, epochs, batch, lr, warmup,
+                weightDecay, beta1, beta2, eps, gradClip, descriptionProb, cropScale, jitter, evalLimit, seed, 1);
     }
 
     /** The model architecture: OpenAI's ViT CLIP layout (QuickGELU, LayerNorm ε 1e-5, context 77, CLIP's vocabulary). */

@@ -40,6 +40,7 @@ import java.util.stream.IntStream;
  *       images   ← Augmentation(image i; generator (seed, "augment", e, i))            [B, 3, R, R]
  *       captions ← Captions.draw(class of i; generator (seed, "caption", e, i))       [B][77]
  *       loss     ← ContrastiveLoss(exp(t) · norm(I)·norm(T)ᵀ)                         [B, B] → scalar
+ *                  (with --replicas N: the batch in N shards, one core each, DataParallel)
  *       backward; AdamW (decay on matrices only), warm-up + cosine, clip, clamp t
  *   after every epoch: zero-shot check, atomic checkpoint + model + results.json
  * </pre>
@@ -90,6 +91,7 @@ public final class Pretrainer {
     private final boolean[] mayFlip;
     private final Clip model;
     private final PretrainOptimizer optim;
+    private final DataParallel parallel;
     private final int stepsPerEpoch;
     private PretrainResults results;
 
@@ -111,6 +113,7 @@ public final class Pretrainer {
         this.model = new Clip(config.clipConfig(), DType.F32, new SplittableRandom(Seeds.derive(config.seed(), "init")));
         model.to(options.device());                          // initialised on the host (same bits everywhere), then moved
         this.optim = new PretrainOptimizer(model, config, stepsPerEpoch * config.epochs());
+        this.parallel = new DataParallel(model, config.replicas());          // --replicas 1: step(model, ...) itself
     }
 
     /** Runs (or, with {@link Options#resume()}, continues) the pretraining run in {@code runDir}. */
@@ -208,7 +211,7 @@ public final class Pretrainer {
                 Tensor pixels = images(idx, epoch);                                    // [B, 3, R, R] on the host
                 int[][] tokens = captions(idx, epoch);                                 // [B][77]
                 optim.zeroGrad();
-                double loss = step(model, pixels, tokens);
+                double loss = parallel.step(pixels, tokens);
                 if (!Double.isFinite(loss))
                     throw new TrainingDivergedException(epoch, it, "pretraining diverged at epoch " + epoch + ", step " + it + ": the loss is "
                             + loss + "; the run stopped and the last good checkpoint (after epoch " + (epoch - 1) + ") is kept. Lower --lr or set --grad-clip.", null);

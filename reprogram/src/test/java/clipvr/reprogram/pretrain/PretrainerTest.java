@@ -64,6 +64,25 @@ class PretrainerTest {
         assertFalse(java.util.Arrays.equals(model(a), model(root.resolve("d"))), "another seed gives another model");
     }
 
+    @Test void withTwoReplicasSameBitsResumeEqualsUninterruptedAndTheModelLearns() throws Exception {
+        PretrainConfig t = tiny(3, 1), c2 = new PretrainConfig(t.data(), t.noFlip(), t.limit(), t.resolution(), t.patch(), t.visionWidth(),
+                t.visionLayers(), t.textWidth(), t.textLayers(), t.embed(), t.epochs(), t.batch(), t.lr(), t.warmup(), t.weightDecay(),
+                t.beta1(), t.beta2(), t.eps(), t.gradClip(), t.descriptionProb(), t.cropScale(), t.jitter(), t.evalLimit(), t.seed(), 2);
+        Path a = root.resolve("r2a"), c = root.resolve("r2c");
+        PretrainResults ra = Pretrainer.run(c2, TinyRun.vocab(), a, Pretrainer.Options.quiet());
+        assertTrue(ra.epochs.getLast().loss() < ra.epochs.getFirst().loss(), "loss falls with two replicas");
+        class Killed extends RuntimeException {}
+        assertThrows(Killed.class, () -> Pretrainer.run(c2, TinyRun.vocab(), c,
+                Pretrainer.Options.quiet().withHooks(new Pretrainer.Hooks() {
+                    @Override public void afterCheckpoint(int epoch) { if (epoch == 1) throw new Killed(); }
+                })));
+        Pretrainer.run(c2, TinyRun.vocab(), c, Pretrainer.Options.quiet().withResume(true));
+        assertArrayEquals(model(a), model(c), "two replicas, resumed after epoch 2 of 3");
+        // the replica count is part of the run: resuming with another one is refused
+        var other = assertThrows(IllegalArgumentException.class, () -> Pretrainer.run(t, TinyRun.vocab(), a, Pretrainer.Options.quiet().withResume(true)));
+        assertTrue(other.getMessage().contains("differ"), other.getMessage());
+    }
+
     @Test void aRunDirectoryIsNotOverwrittenAndResumeRefusesOtherSettings() {
         Path run = root.resolve("guard");
         Pretrainer.run(tiny(1, 0), TinyRun.vocab(), run, Pretrainer.Options.quiet());

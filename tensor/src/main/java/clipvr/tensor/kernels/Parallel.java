@@ -53,4 +53,28 @@ public final class Parallel {
     public static void forEach(int n, long costPerItem, IntConsumer body) {
         forRange(n, costPerItem, (from, to) -> { for (int i = from; i < to; i++) body.accept(i); });
     }
+
+    /**
+     * Runs {@code task(0)} … {@code task(n-1)} at the same time, one per pool thread, and returns when all have ended
+     * (an exception in one is rethrown here). Inside a task every kernel runs inline on that task's thread (see
+     * {@link #forRange}), so each task's results do not depend on the thread count. Without a pool (one thread), or
+     * when called from inside the pool, the tasks run one after another, in order. Coarse-grained parallelism:
+     * e.g. data-parallel shards of a batch, each through its own model replica.
+     */
+    public static void invokeAll(int n, IntConsumer task) {
+        if (POOL == null || n <= 1 || ForkJoinTask.inForkJoinPool()) {
+            for (int i = 0; i < n; i++) task.accept(i);
+            return;
+        }
+        ForkJoinTask<?>[] tasks = new ForkJoinTask<?>[n];
+        for (int i = 0; i < n; i++) {
+            int k = i;
+            tasks[i] = new RecursiveAction() {
+                @Override protected void compute() { task.accept(k); }
+            };
+        }
+        POOL.invoke(new RecursiveAction() {
+            @Override protected void compute() { invokeAll(tasks); }
+        });
+    }
 }
