@@ -57,6 +57,17 @@ public final class Clip extends Module {
     public Var encodeImage(Var pixels) { return visual.forward(pixels); }
 
     /**
+     * {@link #encodeImage(Var)} with FLIP's patch masking (pretraining): only the patches {@code keep[b]} of image b
+     * are encoded ({@link VisionTransformer#forward(Var, int[][])}); {@code keep == null}: the whole image.
+     */
+    public Var encodeImage(Var pixels, int[][] keep) {
+        if (keep == null) return encodeImage(pixels);
+        if (!(visual instanceof VisionTransformer vit))
+            throw new IllegalArgumentException("patch masking needs a ViT image tower, this model has " + visual.getClass().getSimpleName());
+        return vit.forward(pixels, keep);
+    }
+
+    /**
      * tokens [M][context] (SOT ... EOT, zero padded) → text features [M, E] (before L2 normalisation),
      * taken at each row's EOT token (the highest id, as OpenAI's argmax).
      *

@@ -51,6 +51,8 @@ public final class PretrainCommand implements Callable<Integer> {
     @Option(names = "--jitter", description = "colour jitter strength (default 0.1; 0: off)") Double jitter;
     @Option(names = "--eval-limit", description = "zero-shot check after every epoch on N test images per dataset (default 1000; 0: off)") Integer evalLimit;
     @Option(names = "--seed", description = "seed of every random stream (default 0)") Long seed;
+    @Option(names = "--mask-ratio", description = "FLIP's patch masking: fraction of each training image's patches left out of the image tower (default 0: off; 0.5 about halves the image tower's cost)") Double maskRatio;
+    @Option(names = "--unmasked-epochs", description = "with --mask-ratio: the last N epochs train on whole images (default 0)") Integer unmaskedEpochs;
     @Option(names = "--replicas", description = "data-parallel shards per batch, one CPU core each (default 1; try the number of cores: faster for small models; changes rounding, so a run's bits depend on it)") Integer replicas;
     @Option(names = "--quiet", description = "no progress bar and no per-epoch lines") boolean quiet;
 
@@ -73,7 +75,7 @@ public final class PretrainCommand implements Callable<Integer> {
                 or(weightDecay, base.weightDecay()), or(beta1, base.beta1()), or(beta2, base.beta2()), or(eps, base.eps()),
                 or(gradClip, base.gradClip()), or(descriptionProb, base.descriptionProb()), or(cropScale, base.cropScale()),
                 or(jitter, base.jitter()), or(evalLimit, base.evalLimit()), or(seed, base.seed()),
-                or(replicas, base.replicas()));
+                or(replicas, base.replicas()), or(maskRatio, base.maskRatio()), or(unmaskedEpochs, base.unmaskedEpochs()));
         if (exportDtype != StorageDType.F32 && exportDtype != StorageDType.F16 && exportDtype != StorageDType.BF16)
             throw new IllegalArgumentException("--export-dtype must be F32, F16 or BF16, got " + exportDtype);
         Path v = Paths2.vocab(vocab, null);

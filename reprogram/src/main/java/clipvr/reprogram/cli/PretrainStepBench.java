@@ -36,6 +36,7 @@ final class PretrainStepBench {
         @Option(names = "--embed", defaultValue = "128", description = "pretrain-step: joint embedding (default ${DEFAULT-VALUE})") int embed;
         @Option(names = "--ctx", defaultValue = "24", description = "pretrain-step: tokens per caption, SOT..EOT (default ${DEFAULT-VALUE})") int ctx;
         @Option(names = "--replicas", defaultValue = "1", description = "pretrain-step: data-parallel shards, one core each (pretrain --replicas; default ${DEFAULT-VALUE})") int replicas;
+        @Option(names = "--mask-ratio", defaultValue = "0", description = "pretrain-step: FLIP's patch masking, fraction of patches left out (pretrain --mask-ratio; default ${DEFAULT-VALUE})") double maskRatio;
         @Option(names = "--threads", description = "kernel threads (-Dclipvr.threads; default: all cores)") Integer threads;
     }
 
@@ -55,13 +56,21 @@ final class PretrainStepBench {
             for (int j = 1; j < f.ctx - 1; j++) row[j] = rng.nextInt(1, 49405);
             row[f.ctx - 1] = 49407;
         }
-        System.out.printf(Locale.ROOT, "pretrain-step res=%d patch=%d vision=%dx%d text=%dx%d ctx=%d batch=%d params=%.1fM threads=%d replicas=%d%n",
+        System.out.printf(Locale.ROOT, "pretrain-step res=%d patch=%d vision=%dx%d text=%dx%d ctx=%d batch=%d params=%.1fM threads=%d replicas=%d mask=%.2f%n",
                 f.res, f.patch, f.visionWidth, f.visionLayers, f.textWidth, f.textLayers, f.ctx, batch,
-                model.parameterCount() / 1e6, Parallel.THREADS, f.replicas);
+                model.parameterCount() / 1e6, Parallel.THREADS, f.replicas, f.maskRatio);
+        int[][] keep = null;
+        if (f.maskRatio > 0) {
+            PretrainConfig masked = pc.withMasking(f.maskRatio, 0);
+            int n = (f.res / f.patch) * (f.res / f.patch), k = masked.keptPatches();
+            keep = new int[batch][];
+            for (int i = 0; i < batch; i++) keep[i] = rng.ints(0, n).distinct().limit(k).sorted().toArray();
+        }
+        int[][] kept = keep;
         int[] count = {0};
         double[] s = bench.time(() -> {
             optim.zeroGrad();
-            parallel.step(pixels, tokens);
+            parallel.step(pixels, tokens, kept);
             optim.step(count[0]++);
         });
         bench.report("pretrain step (both towers, contrastive loss, backward, AdamW)", s, batch, 0);

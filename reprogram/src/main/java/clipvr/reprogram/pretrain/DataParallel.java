@@ -64,16 +64,20 @@ public final class DataParallel {
      * the whole batch's loss (accumulated into what it held before, as {@link Pretrainer#step(Clip, Tensor, int[][])}).
      * pixels [B, 3, R, R], tokens [B][77]; returns the loss. A non-finite loss is returned without any backward.
      */
-    public double step(Tensor pixels, int[][] tokens) {
+    public double step(Tensor pixels, int[][] tokens) { return step(pixels, tokens, null); }
+
+    /** {@link #step(Tensor, int[][])} with FLIP's patch masking: image b encodes only its patches keep[b] (null: all). */
+    public double step(Tensor pixels, int[][] tokens, int[][] keep) {
         int n = replicas.size(), b = tokens.length;
-        if (n == 1) return Pretrainer.step(replicas.get(0), pixels, tokens);
+        if (n == 1) return Pretrainer.step(replicas.get(0), pixels, tokens, keep);
         if (b < n) throw new IllegalArgumentException("--batch " + b + " is smaller than --replicas " + n);
         for (int r = 1; r < n; r++) replicas.get(r).zeroGrad();
         Var[] image = new Var[n], text = new Var[n];                                // per shard: [B/N, E]
         Parallel.invokeAll(n, r -> {
             int from = b * r / n, to = b * (r + 1) / n;
             Clip m = replicas.get(r);
-            image[r] = m.encodeImage(Var.constant(pixels.narrow(0, from, to - from)));     // [b_r, E]
+            image[r] = m.encodeImage(Var.constant(pixels.narrow(0, from, to - from)),
+                    keep == null ? null : Arrays.copyOfRange(keep, from, to));                 // [b_r, E]
             text[r] = m.encodeText(Arrays.copyOfRange(tokens, from, to));                // [b_r, E]
         });
         List<Var> imageLeaves = new ArrayList<>(n), textLeaves = new ArrayList<>(n);

@@ -40,12 +40,17 @@ import java.util.List;
  *                        written before the field existed reads as 1 (what those runs did), and 1 is not written,
  *                        so a plain run's config.json and the model metadata made from it are what they were
  *                        (clipvr-mini's file still rebuilds byte for byte).
+ * @param maskRatio       FLIP's patch masking: the fraction of each training image's patches left out of the image
+ *                        tower (0: off; not written when 0, as replicas = 1)
+ * @param unmaskedEpochs  the last this many epochs train on whole images (FLIP's unmasked tuning; 0: none)
  */
 public record PretrainConfig(List<String> data, List<String> noFlip, Integer limit,
                              int resolution, int patch, int visionWidth, int visionLayers, int textWidth, int textLayers, int embed,
                              int epochs, int batch, double lr, int warmup, double weightDecay, double beta1, double beta2, double eps,
                              double gradClip, double descriptionProb, double cropScale, double jitter, int evalLimit, long seed,
-                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = One.class) int replicas) {
+                             @JsonInclude(value = JsonInclude.Include.CUSTOM, valueFilter = One.class) int replicas,
+                             @JsonInclude(JsonInclude.Include.NON_DEFAULT) double maskRatio,
+                             @JsonInclude(JsonInclude.Include.NON_DEFAULT) int unmaskedEpochs) {
 
     /** Checks every field; messages name the flag at fault. */
     public PretrainConfig {
@@ -79,6 +84,32 @@ public record PretrainConfig(List<String> data, List<String> noFlip, Integer lim
         if (replicas == 0) replicas = 1;                                    // absent from an older config.json
         if (replicas < 1) throw new IllegalArgumentException("--replicas must be >= 1, got " + replicas);
         if (replicas > batch) throw new IllegalArgumentException("--replicas " + replicas + " is larger than --batch " + batch);
+        if (!(maskRatio >= 0 && maskRatio < 1)) throw new IllegalArgumentException("--mask-ratio must be in [0, 1), got " + maskRatio);
+        if (unmaskedEpochs < 0 || unmaskedEpochs > epochs)
+            throw new IllegalArgumentException("--unmasked-epochs must be in [0, --epochs " + epochs + "], got " + unmaskedEpochs);
+    }
+
+    /** This config with {@code n} data-parallel replicas. */
+    public PretrainConfig withReplicas(int n) {
+        return new PretrainConfig(data, noFlip, limit, resolution, patch, visionWidth, visionLayers, textWidth, textLayers, embed, epochs,
+                batch, lr, warmup, weightDecay, beta1, beta2, eps, gradClip, descriptionProb, cropScale, jitter, evalLimit, seed, n,
+                maskRatio, unmaskedEpochs);
+    }
+
+    /** This config with FLIP's patch masking: {@code ratio} of the patches left out, whole images in the last {@code unmasked} epochs. */
+    public PretrainConfig withMasking(double ratio, int unmasked) {
+        return new PretrainConfig(data, noFlip, limit, resolution, patch, visionWidth, visionLayers, textWidth, textLayers, embed, epochs,
+                batch, lr, warmup, weightDecay, beta1, beta2, eps, gradClip, descriptionProb, cropScale, jitter, evalLimit, seed, replicas,
+                ratio, unmasked);
+    }
+
+    /** Whether epoch {@code epoch} (0-based) trains on masked images. */
+    public boolean masks(int epoch) { return maskRatio > 0 && epoch < epochs - unmaskedEpochs; }
+
+    /** Patches kept per image under masking: round((1 - maskRatio) · grid²), at least 1. */
+    public int keptPatches() {
+        int n = (resolution / patch) * (resolution / patch);
+        return Math.max(1, (int) Math.round((1 - maskRatio) * n));
     }
 
     /** Jackson's filter for {@code replicas}: the value 1 is left out of the JSON. */
@@ -87,13 +118,13 @@ public record PretrainConfig(List<String> data, List<String> noFlip, Integer lim
         @Override public int hashCode() { return 1; }
     }
 
-    /** The same with one replica (the plain step). */
+    /** The plain recipe: one replica, no masking. */
     public PretrainConfig(List<String> data, List<String> noFlip, Integer limit,
                           int resolution, int patch, int visionWidth, int visionLayers, int textWidth, int textLayers, int embed,
                           int epochs, int batch, double lr, int warmup, double weightDecay, double beta1, double beta2, double eps,
                           double gradClip, double descriptionProb, double cropScale, double jitter, int evalLimit, long seed) {
         this(data, noFlip, limit, resolution, patch, visionWidth, visionLayers, textWidth, textLayers, embed, epochs, batch, lr, warmup,
-                weightDecay, beta1, beta2, eps, gradClip, descriptionProb, cropScale, jitter, evalLimit, seed, 1);
+                weightDecay, beta1, beta2, eps, gradClip, descriptionProb, cropScale, jitter, evalLimit, seed, 1, 0, 0);
     }
 
     /** The model architecture: OpenAI's ViT CLIP layout (QuickGELU, LayerNorm ε 1e-5, context 77, CLIP's vocabulary). */

@@ -210,8 +210,9 @@ public final class Pretrainer {
                 int[] idx = Arrays.copyOfRange(order, it * b, (it + 1) * b);
                 Tensor pixels = images(idx, epoch);                                    // [B, 3, R, R] on the host
                 int[][] tokens = captions(idx, epoch);                                 // [B][77]
+                int[][] keep = keep(idx, epoch);                                       // [B][K] or null (no masking)
                 optim.zeroGrad();
-                double loss = parallel.step(pixels, tokens);
+                double loss = parallel.step(pixels, tokens, keep);
                 if (!Double.isFinite(loss))
                     throw new TrainingDivergedException(epoch, it, "pretraining diverged at epoch " + epoch + ", step " + it + ": the loss is "
                             + loss + "; the run stopped and the last good checkpoint (after epoch " + (epoch - 1) + ") is kept. Lower --lr or set --grad-clip.", null);
@@ -236,8 +237,11 @@ public final class Pretrainer {
      * pixels [B, 3, R, R] CLIP-normalised, tokens [B][77] (caption i describes image i). On a device the pixels
      * (an input) are uploaded here, and the loss (an output) is read back.
      */
-    public static double step(Clip model, Tensor pixels, int[][] tokens) {
-        Var image = model.encodeImage(Var.constant(pixels.to(model.device())));    // [B, E]
+    public static double step(Clip model, Tensor pixels, int[][] tokens) { return step(model, pixels, tokens, null); }
+
+    /** {@link #step(Clip, Tensor, int[][])} with FLIP's patch masking: image b encodes only its patches keep[b] (null: all). */
+    public static double step(Clip model, Tensor pixels, int[][] tokens, int[][] keep) {
+        Var image = model.encodeImage(Var.constant(pixels.to(model.device())), keep);  // [B, E]
         Var text = model.encodeText(tokens);                                      // [B, E]
         Var loss = ContrastiveLoss.symmetric(model.logits(image, text));          // [B, B] → []
         double value = loss.item();
@@ -255,6 +259,29 @@ public final class Pretrainer {
             System.arraycopy(chw, 0, all, k * per, per);
         });
         return Tensor.of(all, idx.length, 3, r, r);
+    }
+
+    /**
+     * FLIP's patch masking: for each image of {@code idx} the {@link PretrainConfig#keptPatches} patches it keeps this
+     * epoch, drawn without replacement from its generator (seed, "mask", epoch, image), in ascending order; null when
+     * the epoch trains on whole images.
+     */
+    int[][] keep(int[] idx, int epoch) {
+        if (!config.masks(epoch)) return null;
+        int g = config.resolution() / config.patch(), n = g * g, k = config.keptPatches();
+        int[][] out = new int[idx.length][];
+        for (int j = 0; j < idx.length; j++) {
+            SplittableRandom rng = Seeds.rng(config.seed(), "mask", epoch, idx[j]);
+            int[] perm = IntStream.range(0, n).toArray();
+            for (int i = 0; i < k; i++) {                                      // partial Fisher-Yates: perm[0..k) is the draw
+                int r = i + rng.nextInt(n - i), tmp = perm[i];
+                perm[i] = perm[r];
+                perm[r] = tmp;
+            }
+            out[j] = Arrays.copyOf(perm, k);
+            Arrays.sort(out[j]);
+        }
+        return out;
     }
 
     /** One caption per image of {@code idx}, drawn afresh each epoch. */

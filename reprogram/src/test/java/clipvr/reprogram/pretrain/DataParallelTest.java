@@ -95,15 +95,13 @@ class DataParallelTest {
         RunFiles.writeJson(f, c);
         assertFalse(Files.readString(f).contains("replicas"), "1 is not written: a plain run's config.json (and model metadata) is unchanged");
         assertEquals(c, RunFiles.readJson(f, PretrainConfig.class), "a config.json without the field reads as one replica");
-        PretrainConfig two = new PretrainConfig(c.data(), c.noFlip(), c.limit(), c.resolution(), c.patch(), c.visionWidth(), c.visionLayers(),
-                c.textWidth(), c.textLayers(), c.embed(), c.epochs(), c.batch(), c.lr(), c.warmup(), c.weightDecay(), c.beta1(), c.beta2(),
-                c.eps(), c.gradClip(), c.descriptionProb(), c.cropScale(), c.jitter(), c.evalLimit(), c.seed(), 2);
+        PretrainConfig two = c.withReplicas(2);
         RunFiles.writeJson(f, two);
         assertTrue(Files.readString(f).contains("\"replicas\" : 2"), Files.readString(f));
         assertEquals(two, RunFiles.readJson(f, PretrainConfig.class));
         assertNotEquals(c, two);
         var tooMany = assertThrows(IllegalArgumentException.class, () -> new PretrainConfig(List.of("x"), List.of(), null, 16, 8, 64, 1, 64, 1, 32,
-                1, 6, 1e-3, 3, 0.2, 0.9, 0.98, 1e-6, 1.0, 0.0, 0.6, 0.1, 30, 0L, 7));
+                1, 6, 1e-3, 3, 0.2, 0.9, 0.98, 1e-6, 1.0, 0.0, 0.6, 0.1, 30, 0L).withReplicas(7));
         assertTrue(tooMany.getMessage().contains("--replicas"), tooMany.getMessage());
         assertThrows(IllegalArgumentException.class, () -> new DataParallel(tiny(DType.F32, 0), 0));
     }

@@ -65,9 +65,7 @@ class PretrainerTest {
     }
 
     @Test void withTwoReplicasSameBitsResumeEqualsUninterruptedAndTheModelLearns() throws Exception {
-        PretrainConfig t = tiny(3, 1), c2 = new PretrainConfig(t.data(), t.noFlip(), t.limit(), t.resolution(), t.patch(), t.visionWidth(),
-                t.visionLayers(), t.textWidth(), t.textLayers(), t.embed(), t.epochs(), t.batch(), t.lr(), t.warmup(), t.weightDecay(),
-                t.beta1(), t.beta2(), t.eps(), t.gradClip(), t.descriptionProb(), t.cropScale(), t.jitter(), t.evalLimit(), t.seed(), 2);
+        PretrainConfig t = tiny(3, 1), c2 = t.withReplicas(2);
         Path a = root.resolve("r2a"), c = root.resolve("r2c");
         PretrainResults ra = Pretrainer.run(c2, TinyRun.vocab(), a, Pretrainer.Options.quiet());
         assertTrue(ra.epochs.getLast().loss() < ra.epochs.getFirst().loss(), "loss falls with two replicas");
@@ -81,6 +79,37 @@ class PretrainerTest {
         // the replica count is part of the run: resuming with another one is refused
         var other = assertThrows(IllegalArgumentException.class, () -> Pretrainer.run(t, TinyRun.vocab(), a, Pretrainer.Options.quiet().withResume(true)));
         assertTrue(other.getMessage().contains("differ"), other.getMessage());
+    }
+
+    @Test void patchMaskingDrawsSeededSubsetsAndAMaskedRunResumesBitIdentically() throws Exception {
+        PretrainConfig m = tiny(3, 1).withMasking(0.5, 1);                     // 16 px, patch 8: 4 patches, 2 kept
+        assertEquals(2, m.keptPatches());
+        assertTrue(m.masks(0) && m.masks(1) && !m.masks(2), "the last epoch is unmasked");
+        Pretrainer p = new Pretrainer(m, root.resolve("mask-probe"), Pretrainer.Options.quiet(),
+                clipvr.reprogram.train.Trainer.loadTokenizer(TinyRun.vocab()));
+        int[] idx = java.util.stream.IntStream.range(0, 24).toArray();
+        int[][] k0 = p.keep(idx, 0), k1 = p.keep(idx, 1);
+        assertArrayEquals(k0, p.keep(idx, 0), "seeded: the same draw again");
+        assertNull(p.keep(idx, 2), "whole images in the unmasked epoch");
+        boolean differs = false;
+        for (int i = 0; i < idx.length; i++) {
+            assertEquals(2, k0[i].length);
+            assertTrue(k0[i][0] >= 0 && k0[i][0] < k0[i][1] && k0[i][1] < 4, java.util.Arrays.toString(k0[i]));
+            differs |= !java.util.Arrays.equals(k0[i], k1[i]);
+        }
+        assertTrue(differs, "a new draw every epoch");
+        Path a = root.resolve("ma"), c = root.resolve("mc");
+        PretrainResults ra = Pretrainer.run(m, TinyRun.vocab(), a, Pretrainer.Options.quiet());
+        assertTrue(Double.isFinite(ra.epochs.getLast().loss()));
+        class Killed extends RuntimeException {}
+        assertThrows(Killed.class, () -> Pretrainer.run(m, TinyRun.vocab(), c,
+                Pretrainer.Options.quiet().withHooks(new Pretrainer.Hooks() {
+                    @Override public void afterCheckpoint(int epoch) { if (epoch == 0) throw new Killed(); }
+                })));
+        Pretrainer.run(m, TinyRun.vocab(), c, Pretrainer.Options.quiet().withResume(true));
+        assertArrayEquals(model(a), model(c), "masked, resumed after epoch 1 of 3");
+        Pretrainer.run(tiny(3, 1), TinyRun.vocab(), root.resolve("unmasked"), Pretrainer.Options.quiet());
+        assertFalse(java.util.Arrays.equals(model(a), model(root.resolve("unmasked"))), "masking changes the run");
     }
 
     @Test void aRunDirectoryIsNotOverwrittenAndResumeRefusesOtherSettings() {
