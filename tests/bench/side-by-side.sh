@@ -30,5 +30,6 @@ for round in 1 2; do
   CLIPVR_JAVA_OPTS=-Xmx2g $T ./clipvr bench --weights "$W" --what train-step --batch 32 --reps "$REPS"
   $T "$PY" "$SHARED/bench/torch_clip_bench.py" --what train-step --batch 32 --reps "$REPS" --threads 2
   $T ./clipvr bench --what pretrain-step --reps "$REPS"
+  $T ./clipvr bench --what pretrain-step --reps "$REPS" --replicas 2            # the same step, data parallel (pretrain --replicas)
   $T "$PY" "$SHARED/bench/torch_pretrain_bench.py" --reps "$REPS" --threads 2
 done
