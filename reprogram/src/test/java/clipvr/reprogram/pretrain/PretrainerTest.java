@@ -33,6 +33,16 @@ class PretrainerTest {
 
     static byte[] model(Path run) throws Exception { return Files.readAllBytes(run.resolve(Pretrainer.MODEL)); }
 
+    /** Runs {@code c} in {@code dir}, killed right after epoch {@code killAfter}'s checkpoint, then resumes it to the end. */
+    static PretrainResults killAndResume(PretrainConfig c, Path dir, int killAfter) {
+        class Killed extends RuntimeException {}
+        assertThrows(Killed.class, () -> Pretrainer.run(c, TinyRun.vocab(), dir,
+                Pretrainer.Options.quiet().withHooks(new Pretrainer.Hooks() {
+                    @Override public void afterCheckpoint(int epoch) { if (epoch == killAfter) throw new Killed(); }
+                })));
+        return Pretrainer.run(c, TinyRun.vocab(), dir, Pretrainer.Options.quiet().withResume(true));
+    }
+
     @Test void theLossFallsAndTheModelLearnsTheToyClasses() {
         PretrainResults r = Pretrainer.run(tiny(8, 0, 0.0), TinyRun.vocab(), root.resolve("learn"), Pretrainer.Options.quiet());
         assertEquals("completed", r.status);
@@ -52,12 +62,7 @@ class PretrainerTest {
         Pretrainer.run(tiny(3, 1), TinyRun.vocab(), a, Pretrainer.Options.quiet());
         Pretrainer.run(tiny(3, 1), TinyRun.vocab(), b, Pretrainer.Options.quiet());
         assertArrayEquals(model(a), model(b), "two runs with the same seed");
-        class Killed extends RuntimeException {}
-        assertThrows(Killed.class, () -> Pretrainer.run(tiny(3, 1), TinyRun.vocab(), c,
-                Pretrainer.Options.quiet().withHooks(new Pretrainer.Hooks() {
-                    @Override public void afterCheckpoint(int epoch) { if (epoch == 0) throw new Killed(); }
-                })));
-        PretrainResults r = Pretrainer.run(tiny(3, 1), TinyRun.vocab(), c, Pretrainer.Options.quiet().withResume(true));
+        PretrainResults r = killAndResume(tiny(3, 1), c, 0);
         assertEquals(3, r.epochsCompleted);
         assertArrayEquals(model(a), model(c), "resumed after epoch 1 of 3");
         Pretrainer.run(tiny(3, 2), TinyRun.vocab(), root.resolve("d"), Pretrainer.Options.quiet());
@@ -69,12 +74,7 @@ class PretrainerTest {
         Path a = root.resolve("r2a"), c = root.resolve("r2c");
         PretrainResults ra = Pretrainer.run(c2, TinyRun.vocab(), a, Pretrainer.Options.quiet());
         assertTrue(ra.epochs.getLast().loss() < ra.epochs.getFirst().loss(), "loss falls with two replicas");
-        class Killed extends RuntimeException {}
-        assertThrows(Killed.class, () -> Pretrainer.run(c2, TinyRun.vocab(), c,
-                Pretrainer.Options.quiet().withHooks(new Pretrainer.Hooks() {
-                    @Override public void afterCheckpoint(int epoch) { if (epoch == 1) throw new Killed(); }
-                })));
-        Pretrainer.run(c2, TinyRun.vocab(), c, Pretrainer.Options.quiet().withResume(true));
+        killAndResume(c2, c, 1);
         assertArrayEquals(model(a), model(c), "two replicas, resumed after epoch 2 of 3");
         // the replica count is part of the run: resuming with another one is refused
         var other = assertThrows(IllegalArgumentException.class, () -> Pretrainer.run(t, TinyRun.vocab(), a, Pretrainer.Options.quiet().withResume(true)));
@@ -101,12 +101,7 @@ class PretrainerTest {
         Path a = root.resolve("ma"), c = root.resolve("mc");
         PretrainResults ra = Pretrainer.run(m, TinyRun.vocab(), a, Pretrainer.Options.quiet());
         assertTrue(Double.isFinite(ra.epochs.getLast().loss()));
-        class Killed extends RuntimeException {}
-        assertThrows(Killed.class, () -> Pretrainer.run(m, TinyRun.vocab(), c,
-                Pretrainer.Options.quiet().withHooks(new Pretrainer.Hooks() {
-                    @Override public void afterCheckpoint(int epoch) { if (epoch == 0) throw new Killed(); }
-                })));
-        Pretrainer.run(m, TinyRun.vocab(), c, Pretrainer.Options.quiet().withResume(true));
+        killAndResume(m, c, 0);
         assertArrayEquals(model(a), model(c), "masked, resumed after epoch 1 of 3");
         Pretrainer.run(tiny(3, 1), TinyRun.vocab(), root.resolve("unmasked"), Pretrainer.Options.quiet());
         assertFalse(java.util.Arrays.equals(model(a), model(root.resolve("unmasked"))), "masking changes the run");
