@@ -62,9 +62,8 @@ final class PretrainStepBench {
         int[][] keep = null;
         if (f.maskRatio > 0) {
             PretrainConfig masked = pc.withMasking(f.maskRatio, 0);
-            int n = (f.res / f.patch) * (f.res / f.patch), k = masked.keptPatches();
             keep = new int[batch][];
-            for (int i = 0; i < batch; i++) keep[i] = rng.ints(0, n).distinct().limit(k).sorted().toArray();
+            for (int i = 0; i < batch; i++) keep[i] = Pretrainer.drawPatches(masked.patches(), masked.keptPatches(), rng);
         }
         int[][] kept = keep;
         int[] count = {0};

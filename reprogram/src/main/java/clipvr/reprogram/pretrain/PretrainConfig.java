@@ -107,10 +107,10 @@ public record PretrainConfig(List<String> data, List<String> noFlip, Integer lim
     public boolean masks(int epoch) { return maskRatio > 0 && epoch < epochs - unmaskedEpochs; }
 
     /** Patches kept per image under masking: round((1 - maskRatio) · grid²), at least 1. */
-    public int keptPatches() {
-        int n = (resolution / patch) * (resolution / patch);
-        return Math.max(1, (int) Math.round((1 - maskRatio) * n));
-    }
+    public int keptPatches() { return Math.max(1, (int) Math.round((1 - maskRatio) * patches())); }
+
+    /** Patches per image: grid² = (resolution / patch)². */
+    public int patches() { return (resolution / patch) * (resolution / patch); }
 
     /** Jackson's filter for {@code replicas}: the value 1 is left out of the JSON. */
     static final class One {

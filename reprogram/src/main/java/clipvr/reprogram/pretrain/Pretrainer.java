@@ -268,20 +268,23 @@ public final class Pretrainer {
      */
     int[][] keep(int[] idx, int epoch) {
         if (!config.masks(epoch)) return null;
-        int g = config.resolution() / config.patch(), n = g * g, k = config.keptPatches();
         int[][] out = new int[idx.length][];
-        for (int j = 0; j < idx.length; j++) {
-            SplittableRandom rng = Seeds.rng(config.seed(), "mask", epoch, idx[j]);
-            int[] perm = IntStream.range(0, n).toArray();
-            for (int i = 0; i < k; i++) {                                      // partial Fisher-Yates: perm[0..k) is the draw
-                int r = i + rng.nextInt(n - i), tmp = perm[i];
-                perm[i] = perm[r];
-                perm[r] = tmp;
-            }
-            out[j] = Arrays.copyOf(perm, k);
-            Arrays.sort(out[j]);
-        }
+        for (int j = 0; j < idx.length; j++)
+            out[j] = drawPatches(config.patches(), config.keptPatches(), Seeds.rng(config.seed(), "mask", epoch, idx[j]));
         return out;
+    }
+
+    /** k of the patches 0 … n-1, drawn without replacement from {@code rng} (a partial Fisher-Yates), ascending. */
+    public static int[] drawPatches(int n, int k, SplittableRandom rng) {
+        int[] perm = IntStream.range(0, n).toArray();
+        for (int i = 0; i < k; i++) {                                          // perm[0..k) is the draw
+            int r = i + rng.nextInt(n - i), tmp = perm[i];
+            perm[i] = perm[r];
+            perm[r] = tmp;
+        }
+        int[] kept = Arrays.copyOf(perm, k);
+        Arrays.sort(kept);
+        return kept;
     }
 
     /** One caption per image of {@code idx}, drawn afresh each epoch. */
