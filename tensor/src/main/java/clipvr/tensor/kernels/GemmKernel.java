@@ -32,9 +32,24 @@ final class GemmKernel {
     /**
      * Full MR x NR tile. {@code ap[aIdx + p*MR + r]} holds op(A)(r, p); {@code bp[bIdx + p*NR + j]} holds
      * op(B)(p, j); C tile starts at {@code c[cIdx]} with row stride ldc.
+     *
+     * <p>Two kernels, one per way of writing C, each with the whole k loop, and write-backs made only of Vector API
+     * calls (no helper methods). C2 stops inlining ordinary methods once a compilation has about 18,000 IR nodes
+     * (NodeCountInliningCutoff), and the k loop's 24 FMAs use most of that; Vector API methods are
+     * {@code @ForceInline} and are inlined past it. The earlier single kernel had both write-backs in one method
+     * through helpers {@code put(acc, alpha, c, i)} / {@code acc(...)}: past the cutoff those calls were not inlined,
+     * so the accumulators handed to them were boxed on the heap. It computed the right numbers, but a JFR allocation
+     * profile of a pretraining step showed about 0.9 GB/s allocated inside it; {@code GemmKernelAllocationTest} guards
+     * against this (it fails on that kernel: 56 kB per 96x128x64 product). Same arithmetic, same bits.
      */
     static void tile(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
                      float alpha, float beta, float[] c, int cIdx, int ldc) {
+        if (beta == 0f) tileStore(kc, ap, aIdx, bp, bIdx, alpha, c, cIdx, ldc);
+        else tileUpdate(kc, ap, aIdx, bp, bIdx, alpha, beta, c, cIdx, ldc);
+    }
+
+    /** C = alpha * tile: C is only written (BLAS's beta == 0, NaN in C does not leak). */
+    static void tileStore(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float alpha, float[] c, int cIdx, int ldc) {
         FloatVector z = FloatVector.zero(S);
         FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
         FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
@@ -62,33 +77,70 @@ final class GemmKernel {
             c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
         }
         int r0 = cIdx, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
-        if (beta == 0f) {
-            put(c00, alpha, c, r0); put(c01, alpha, c, r0 + L); put(c02, alpha, c, r0 + 2 * L); put(c03, alpha, c, r0 + 3 * L);
-            put(c10, alpha, c, r1); put(c11, alpha, c, r1 + L); put(c12, alpha, c, r1 + 2 * L); put(c13, alpha, c, r1 + 3 * L);
-            put(c20, alpha, c, r2); put(c21, alpha, c, r2 + L); put(c22, alpha, c, r2 + 2 * L); put(c23, alpha, c, r2 + 3 * L);
-            put(c30, alpha, c, r3); put(c31, alpha, c, r3 + L); put(c32, alpha, c, r3 + 2 * L); put(c33, alpha, c, r3 + 3 * L);
-            put(c40, alpha, c, r4); put(c41, alpha, c, r4 + L); put(c42, alpha, c, r4 + 2 * L); put(c43, alpha, c, r4 + 3 * L);
-            put(c50, alpha, c, r5); put(c51, alpha, c, r5 + L); put(c52, alpha, c, r5 + 2 * L); put(c53, alpha, c, r5 + 3 * L);
-        } else {
-            acc(c00, alpha, beta, c, r0); acc(c01, alpha, beta, c, r0 + L); acc(c02, alpha, beta, c, r0 + 2 * L); acc(c03, alpha, beta, c, r0 + 3 * L);
-            acc(c10, alpha, beta, c, r1); acc(c11, alpha, beta, c, r1 + L); acc(c12, alpha, beta, c, r1 + 2 * L); acc(c13, alpha, beta, c, r1 + 3 * L);
-            acc(c20, alpha, beta, c, r2); acc(c21, alpha, beta, c, r2 + L); acc(c22, alpha, beta, c, r2 + 2 * L); acc(c23, alpha, beta, c, r2 + 3 * L);
-            acc(c30, alpha, beta, c, r3); acc(c31, alpha, beta, c, r3 + L); acc(c32, alpha, beta, c, r3 + 2 * L); acc(c33, alpha, beta, c, r3 + 3 * L);
-            acc(c40, alpha, beta, c, r4); acc(c41, alpha, beta, c, r4 + L); acc(c42, alpha, beta, c, r4 + 2 * L); acc(c43, alpha, beta, c, r4 + 3 * L);
-            acc(c50, alpha, beta, c, r5); acc(c51, alpha, beta, c, r5 + L); acc(c52, alpha, beta, c, r5 + 2 * L); acc(c53, alpha, beta, c, r5 + 3 * L);
+        FloatVector av = FloatVector.broadcast(S, alpha);
+        c00.mul(av).intoArray(c, r0); c01.mul(av).intoArray(c, r0 + L); c02.mul(av).intoArray(c, r0 + 2 * L); c03.mul(av).intoArray(c, r0 + 3 * L);
+        c10.mul(av).intoArray(c, r1); c11.mul(av).intoArray(c, r1 + L); c12.mul(av).intoArray(c, r1 + 2 * L); c13.mul(av).intoArray(c, r1 + 3 * L);
+        c20.mul(av).intoArray(c, r2); c21.mul(av).intoArray(c, r2 + L); c22.mul(av).intoArray(c, r2 + 2 * L); c23.mul(av).intoArray(c, r2 + 3 * L);
+        c30.mul(av).intoArray(c, r3); c31.mul(av).intoArray(c, r3 + L); c32.mul(av).intoArray(c, r3 + 2 * L); c33.mul(av).intoArray(c, r3 + 3 * L);
+        c40.mul(av).intoArray(c, r4); c41.mul(av).intoArray(c, r4 + L); c42.mul(av).intoArray(c, r4 + 2 * L); c43.mul(av).intoArray(c, r4 + 3 * L);
+        c50.mul(av).intoArray(c, r5); c51.mul(av).intoArray(c, r5 + L); c52.mul(av).intoArray(c, r5 + 2 * L); c53.mul(av).intoArray(c, r5 + 3 * L);
+    }
+
+    /** C = alpha * tile + beta * C (beta != 0; beta == 1 for every k block after the first). */
+    static void tileUpdate(int kc, float[] ap, int aIdx, float[] bp, int bIdx, float alpha, float beta,
+                           float[] c, int cIdx, int ldc) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c02 = z, c03 = z;
+        FloatVector c10 = z, c11 = z, c12 = z, c13 = z;
+        FloatVector c20 = z, c21 = z, c22 = z, c23 = z;
+        FloatVector c30 = z, c31 = z, c32 = z, c33 = z;
+        FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
+        FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
+        for (int p = 0; p < kc; p++) {
+            int bi = bIdx + p * NR, ai = aIdx + p * MR;
+            FloatVector b0 = FloatVector.fromArray(S, bp, bi);
+            FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
+            FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
+            FloatVector b3 = FloatVector.fromArray(S, bp, bi + 3 * L);
+            FloatVector a = FloatVector.broadcast(S, ap[ai]);
+            c00 = a.fma(b0, c00); c01 = a.fma(b1, c01); c02 = a.fma(b2, c02); c03 = a.fma(b3, c03);
+            a = FloatVector.broadcast(S, ap[ai + 1]);
+            c10 = a.fma(b0, c10); c11 = a.fma(b1, c11); c12 = a.fma(b2, c12); c13 = a.fma(b3, c13);
+            a = FloatVector.broadcast(S, ap[ai + 2]);
+            c20 = a.fma(b0, c20); c21 = a.fma(b1, c21); c22 = a.fma(b2, c22); c23 = a.fma(b3, c23);
+            a = FloatVector.broadcast(S, ap[ai + 3]);
+            c30 = a.fma(b0, c30); c31 = a.fma(b1, c31); c32 = a.fma(b2, c32); c33 = a.fma(b3, c33);
+            a = FloatVector.broadcast(S, ap[ai + 4]);
+            c40 = a.fma(b0, c40); c41 = a.fma(b1, c41); c42 = a.fma(b2, c42); c43 = a.fma(b3, c43);
+            a = FloatVector.broadcast(S, ap[ai + 5]);
+            c50 = a.fma(b0, c50); c51 = a.fma(b1, c51); c52 = a.fma(b2, c52); c53 = a.fma(b3, c53);
         }
-    }
-
-    /** C = alpha * acc. */
-    private static void put(FloatVector acc, float alpha, float[] c, int i) {
-        acc.mul(alpha).intoArray(c, i);
-    }
-
-    /** C = alpha * acc + beta * C (beta == 1 is the common case of every k block after the first). */
-    private static void acc(FloatVector acc, float alpha, float beta, float[] c, int i) {
-        FloatVector old = FloatVector.fromArray(S, c, i);
-        if (beta != 1f) old = old.mul(beta);
-        acc.fma(FloatVector.broadcast(S, alpha), old).intoArray(c, i);
+        int r0 = cIdx, r1 = r0 + ldc, r2 = r1 + ldc, r3 = r2 + ldc, r4 = r3 + ldc, r5 = r4 + ldc;
+        FloatVector av = FloatVector.broadcast(S, alpha), bv = FloatVector.broadcast(S, beta);
+        c00.fma(av, FloatVector.fromArray(S, c, r0).mul(bv)).intoArray(c, r0);
+        c01.fma(av, FloatVector.fromArray(S, c, r0 + L).mul(bv)).intoArray(c, r0 + L);
+        c02.fma(av, FloatVector.fromArray(S, c, r0 + 2 * L).mul(bv)).intoArray(c, r0 + 2 * L);
+        c03.fma(av, FloatVector.fromArray(S, c, r0 + 3 * L).mul(bv)).intoArray(c, r0 + 3 * L);
+        c10.fma(av, FloatVector.fromArray(S, c, r1).mul(bv)).intoArray(c, r1);
+        c11.fma(av, FloatVector.fromArray(S, c, r1 + L).mul(bv)).intoArray(c, r1 + L);
+        c12.fma(av, FloatVector.fromArray(S, c, r1 + 2 * L).mul(bv)).intoArray(c, r1 + 2 * L);
+        c13.fma(av, FloatVector.fromArray(S, c, r1 + 3 * L).mul(bv)).intoArray(c, r1 + 3 * L);
+        c20.fma(av, FloatVector.fromArray(S, c, r2).mul(bv)).intoArray(c, r2);
+        c21.fma(av, FloatVector.fromArray(S, c, r2 + L).mul(bv)).intoArray(c, r2 + L);
+        c22.fma(av, FloatVector.fromArray(S, c, r2 + 2 * L).mul(bv)).intoArray(c, r2 + 2 * L);
+        c23.fma(av, FloatVector.fromArray(S, c, r2 + 3 * L).mul(bv)).intoArray(c, r2 + 3 * L);
+        c30.fma(av, FloatVector.fromArray(S, c, r3).mul(bv)).intoArray(c, r3);
+        c31.fma(av, FloatVector.fromArray(S, c, r3 + L).mul(bv)).intoArray(c, r3 + L);
+        c32.fma(av, FloatVector.fromArray(S, c, r3 + 2 * L).mul(bv)).intoArray(c, r3 + 2 * L);
+        c33.fma(av, FloatVector.fromArray(S, c, r3 + 3 * L).mul(bv)).intoArray(c, r3 + 3 * L);
+        c40.fma(av, FloatVector.fromArray(S, c, r4).mul(bv)).intoArray(c, r4);
+        c41.fma(av, FloatVector.fromArray(S, c, r4 + L).mul(bv)).intoArray(c, r4 + L);
+        c42.fma(av, FloatVector.fromArray(S, c, r4 + 2 * L).mul(bv)).intoArray(c, r4 + 2 * L);
+        c43.fma(av, FloatVector.fromArray(S, c, r4 + 3 * L).mul(bv)).intoArray(c, r4 + 3 * L);
+        c50.fma(av, FloatVector.fromArray(S, c, r5).mul(bv)).intoArray(c, r5);
+        c51.fma(av, FloatVector.fromArray(S, c, r5 + L).mul(bv)).intoArray(c, r5 + L);
+        c52.fma(av, FloatVector.fromArray(S, c, r5 + 2 * L).mul(bv)).intoArray(c, r5 + 2 * L);
+        c53.fma(av, FloatVector.fromArray(S, c, r5 + 3 * L).mul(bv)).intoArray(c, r5 + 3 * L);
     }
 
     /**
@@ -98,7 +150,7 @@ final class GemmKernel {
      */
     static void edge(int mr, int nr, int kc, float[] ap, int aIdx, float[] bp, int bIdx,
                      float alpha, float beta, float[] c, int cIdx, int ldc, float[] scratch) {
-        tile(kc, ap, aIdx, bp, bIdx, 1f, 0f, scratch, 0, NR);
+        tileStore(kc, ap, aIdx, bp, bIdx, 1f, scratch, 0, NR);
         FloatVector av = FloatVector.broadcast(S, alpha);
         for (int r = 0; r < mr; r++) {
             int ci = cIdx + r * ldc, si = r * NR;
