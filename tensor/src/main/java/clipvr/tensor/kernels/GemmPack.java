@@ -62,8 +62,8 @@ final class GemmPack {
      * lines once per panel at a stride of lda: 14 % of a pretraining step in a JFR profile.)
      */
     private static void packATransposed(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
-        VectorMask<Float> panel = S.indexInRange(0, MR), last = S.indexInRange(0, mc - (mc - 1) / MR * MR);
         int lastPanel = (mc - 1) / MR * MR;
+        VectorMask<Float> panel = S.indexInRange(0, MR), last = S.indexInRange(0, mc - lastPanel);
         for (int p = 0; p < kc; p++) {
             int row = aOff + (pc + p) * lda + ic;
             for (int ir = 0; ir < mc; ir += MR) {
