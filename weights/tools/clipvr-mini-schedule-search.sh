@@ -3,10 +3,11 @@
 # first cells ran 30 epochs (90 SGD steps of 64 on the 160 shots) at the papers' lr 40; the papers train 200 epochs.
 # Each cell is an ordinary `./clipvr train` run, seed 0, 16 shots per class, the papers' frame, that holds out a
 # stratified 2 % of the TRAIN split (about 1,200 images, disjoint from the shots) and is judged on that validation
-# accuracy only (--test-limit 10: the test split is not looked at). Cells: runs/schedule-search/<dataset>/<method>-e<E>-lr<LR>.
+# accuracy only (--test-limit 10: the test split is not looked at). Cells: runs/schedule-search/<dataset>/<method>-e<E>-lr<LR>,
+# or <method>-e<E>-lr<LR>-inner<I> when the cell names a frame (train --inner I; without it the papers' frame).
 #
-#   weights/tools/clipvr-mini-schedule-search.sh [--mnist DIR] [--out DIR] CELL...     CELL = dataset,method,epochs,lr
-#   e.g. mnist,ar,200,10 fashion-mnist,vp,200,40
+#   weights/tools/clipvr-mini-schedule-search.sh [--mnist DIR] [--out DIR] CELL...   CELL = dataset,method,epochs,lr[,inner]
+#   e.g. mnist,ar,200,10 fashion-mnist,vp,200,40 mnist,vp,200,10,20
 #   python3 weights/tools/clipvr-mini-schedule-search.py runs/schedule-search
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -16,12 +17,14 @@ while (( $# )); do
     *) CELLS+=("$1"); shift;; esac
 done
 for cell in "${CELLS[@]}"; do
-  IFS=, read -r ds m epochs lr <<< "$cell"
-  [[ -n $ds && -n $m && -n $epochs && -n $lr ]] || { echo "cell '$cell' is not dataset,method,epochs,lr" >&2; exit 2; }
+  IFS=, read -r ds m epochs lr inner rest <<< "$cell"
+  [[ -n $ds && -n $m && -n $epochs && -n $lr && -z ${rest:-} ]] \
+    || { echo "cell '$cell' is not dataset,method,epochs,lr[,inner]" >&2; exit 2; }
   data=$ds; [[ $ds == mnist ]] && data="mnist:$MNIST"
-  run=$OUT/$ds/$m-e$epochs-lr$lr
+  run=$OUT/$ds/$m-e$epochs-lr$lr${inner:+-inner$inner}
+  frame=(); [[ -n $inner ]] && frame=(--inner "$inner")
   if [[ -f $run/results.json ]] && grep -q '"status" : "completed"' "$run/results.json"; then continue; fi
   echo "== $run"
   ./clipvr train --method "$m" --weights weights/clipvr-mini.safetensors --data "$data" --shots 16 --seed 0 \
-    --epochs "$epochs" --lr "$lr" --eval-every 25 --val-fraction 0.02 --test-limit 10 --out "$run" --quiet
+    --epochs "$epochs" --lr "$lr" --eval-every 25 --val-fraction 0.02 --test-limit 10 "${frame[@]}" --out "$run" --quiet
 done
