@@ -22,8 +22,13 @@ public final class CpuBackend implements Backend {
     public boolean isReference() { return reference; }
 
     @Override public String name() {
-        return reference ? "cpu-reference (" + Parallel.THREADS + " threads)"
-                : "cpu-simd (" + SimdKernels.S.vectorBitSize() + "-bit vectors, " + Parallel.THREADS + " threads)";
+        return reference ? "cpu-reference (" + Parallel.THREADS + " threads" + scheduler() + ")"
+                : "cpu-simd (" + SimdKernels.S.vectorBitSize() + "-bit vectors, " + Parallel.THREADS + " threads" + scheduler() + ")";
+    }
+
+    /** ", forkjoin" when {@code -Dclipvr.parallel=forkjoin} replaced the default team scheduler ({@link Parallel}). */
+    private static String scheduler() {
+        return Parallel.THREADS > 1 && !Parallel.SCHEDULER.equals("team") ? ", " + Parallel.SCHEDULER : "";
     }
 
     @Override public void copy(Tensor src, Tensor dst) {

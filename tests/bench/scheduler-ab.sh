@@ -1,0 +1,34 @@
+#!/usr/bin/env bash
+# The two schedulers of clipvr.tensor.kernels.Parallel side by side in one sitting (issue 9: thread hand-offs):
+# team (the default: the caller works, resident workers spin then park) against forkjoin (the caller blocks on a
+# ForkJoinPool), alternating, with the PyTorch peer once per round. Random weights. Same chunks, same bits.
+#
+#   tests/bench/scheduler-ab.sh [--python V/bin/python] [--shared ../shared] [--reps 5] > ab.log 2>&1
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+PY=V/bin/python; SHARED=../shared; REPS=5
+while (( $# )); do
+  case "$1" in --python) PY=$2; shift 2;; --shared) SHARED=$2; shift 2;; --reps) REPS=$2; shift 2;;
+    *) echo "unknown flag $1" >&2; exit 2;; esac
+done
+W=runs/bench/vit-b32-random.safetensors
+mkdir -p runs/bench
+[[ -f $W ]] || ./clipvr init --arch ViT-B/32 --out "$W" --seed 0
+T="/usr/bin/time -f peak_rss_kib=%M"
+echo "# $(date -u '+%F %T UTC'); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); load $(cut -d' ' -f1-3 /proc/loadavg)"
+echo "# clipvr $(git rev-parse --short HEAD); $("$PY" -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)')"
+for round in 1 2; do
+  echo "## round $round"
+  for s in team forkjoin; do
+    echo "### scheduler $s"
+    export CLIPVR_JAVA_OPTS="-Dclipvr.parallel=$s"
+    ./clipvr bench --weights "$W" --what image --batch 32 --reps "$REPS"
+    for b in 32 256; do ./clipvr bench --weights "$W" --what text --batch $b --prompt-tokens 14 --reps "$REPS"; done
+    $T ./clipvr bench --what pretrain-step --reps "$REPS"
+  done
+  unset CLIPVR_JAVA_OPTS
+  echo "### PyTorch"
+  "$PY" "$SHARED/bench/torch_clip_bench.py" --what image --batch 32 --reps "$REPS" --threads 2
+  for b in 32 256; do "$PY" "$SHARED/bench/torch_clip_bench.py" --what text --batch $b --reps "$REPS" --threads 2; done
+  $T "$PY" "$SHARED/bench/torch_pretrain_bench.py" --reps "$REPS" --threads 2
+done
