@@ -56,7 +56,7 @@ public final class BenchCommand implements Callable<Integer> {
         if (batch <= 0 || reps <= 0 || warmup < 0) throw new IllegalArgumentException("--batch and --reps must be positive, --warmup >= 0");
         device = deviceOption.resolve();
         System.out.println(DeviceOption.describe(device) + ", " + Runtime.version() + ", " + Runtime.getRuntime().availableProcessors() + " cores, max heap "
-                + Runtime.getRuntime().maxMemory() / (1 << 20) + " MiB");
+                + Main.maxHeapBytes() / (1 << 20) + " MiB");
         if (pretrain.threads != null && pretrain.threads != clipvr.tensor.kernels.Parallel.THREADS)
             System.out.println("note: kernels already run " + clipvr.tensor.kernels.Parallel.THREADS
                     + " threads; pass CLIPVR_JAVA_OPTS=-Dclipvr.threads=" + pretrain.threads);

@@ -51,9 +51,23 @@ public final class Main implements Runnable {
         return null;
     }
 
+    /**
+     * The heap's configured maximum (-Xmx, or what MaxRAMPercentage made of it), as the JVM flag MaxHeapSize has it.
+     * {@code Runtime.maxMemory()} is that less one survivor space, whose size ParallelGC changes as it runs, so it
+     * named a different and smaller figure than the -Xmx the user gave (1000 MiB for -Xmx1200m).
+     */
+    public static long maxHeapBytes() {
+        try {
+            var hotspot = java.lang.management.ManagementFactory.getPlatformMXBean(com.sun.management.HotSpotDiagnosticMXBean.class);
+            return Long.parseLong(hotspot.getVMOption("MaxHeapSize").getValue());
+        } catch (RuntimeException | LinkageError e) {
+            return Runtime.getRuntime().maxMemory();                                  // a runtime without jdk.management
+        }
+    }
+
     /** One paragraph: the heap limit, how to raise it through the launcher, and how to need less (micro-batches). */
     static String outOfMemoryMessage(String command) {
-        long max = Runtime.getRuntime().maxMemory();
+        long max = maxHeapBytes();
         String heap = max == Long.MAX_VALUE ? "unlimited" : max < (1L << 30) ? (max >> 20) + " MiB"
                 : String.format(java.util.Locale.ROOT, "%.1f GiB", max / (double) (1L << 30));
         return "clipvr " + command + ": out of memory: the Java heap is full (maximum heap " + heap + "). Give Java more "

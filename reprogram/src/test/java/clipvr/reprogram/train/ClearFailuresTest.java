@@ -165,7 +165,7 @@ class ClearFailuresTest {
                 "--quiet");
         assertEquals(Main.EXIT_OUT_OF_MEMORY, r.code(), r.output());
         String out = r.output();
-        assertTrue(out.contains("out of memory") && out.contains("maximum heap ") && out.contains(" MiB") && out.contains("CLIPVR_JAVA_OPTS=-Xmx")
+        assertTrue(out.contains("out of memory") && out.contains("maximum heap 40 MiB") && out.contains("CLIPVR_JAVA_OPTS=-Xmx")
                 && out.contains("MaxRAMPercentage=25") && out.contains("-Dclipvr.microBatch"), out);
         assertFalse(out.contains("\tat ") || out.contains("Exception in thread"), "stack trace printed:\n" + out);
         assertEquals(1, Arrays.stream(out.strip().split("\n")).filter(l -> l.contains("out of memory")).count(), out);
