@@ -34,7 +34,16 @@ final class GemmPack {
         }
         for (int ir = 0; ir < mc; ir += MR) {
             int mr = Math.min(MR, mc - ir), dst = ir * kc;
-            if (!transA) {
+            if (!transA && mr == MR && MR == 6) {
+                // op(A)(i, p) = a[aOff + i*lda + p], a full panel: p outer, so the panel is written in order
+                // (one stream) while its 6 source rows are read in order (6 streams); i outer wrote every
+                // cache line of the panel 6 times at a stride of MR (JFR of the text forward: 4 % of the samples).
+                int s0 = aOff + (ic + ir) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda, s4 = s3 + lda, s5 = s4 + lda;
+                for (int p = 0, d = dst; p < kc; p++, d += 6) {
+                    ap[d] = a[s0 + p]; ap[d + 1] = a[s1 + p]; ap[d + 2] = a[s2 + p];
+                    ap[d + 3] = a[s3 + p]; ap[d + 4] = a[s4 + p]; ap[d + 5] = a[s5 + p];
+                }
+            } else if (!transA) {
                 // op(A)(i, p) = a[aOff + i*lda + p]: each source row is contiguous in p.
                 for (int i = 0; i < mr; i++) {
                     int src = aOff + (ic + ir + i) * lda + pc;
