@@ -6,16 +6,7 @@
 #   tests/bench/scheduler-ab.sh [--python V/bin/python] [--shared ../shared] [--reps 5] > ab.log 2>&1
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-PY=V/bin/python; SHARED=../shared; REPS=5
-while (( $# )); do
-  case "$1" in --python) PY=$2; shift 2;; --shared) SHARED=$2; shift 2;; --reps) REPS=$2; shift 2;;
-    *) echo "unknown flag $1" >&2; exit 2;; esac
-done
-W=runs/bench/vit-b32-random.safetensors
-mkdir -p runs/bench
-[[ -f $W ]] || ./clipvr init --arch ViT-B/32 --out "$W" --seed 0
-T="/usr/bin/time -f peak_rss_kib=%M"
-echo "# $(date -u '+%F %T UTC'); $(nproc) cores; $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2); load $(cut -d' ' -f1-3 /proc/loadavg)"
+source tests/bench/common.sh "$@"
 echo "# clipvr $(git rev-parse --short HEAD); $("$PY" -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)')"
 for round in 1 2; do
   echo "## round $round"
