@@ -192,7 +192,7 @@ public final class SimdKernels {
                 (len, off, step) -> {
                     int oo = off[0], xo = off[1], yo = off[2];
                     if (step[0] == 1 && step[1] == 1 && (step[2] == 1 || step[2] == 0)) {
-                        int j = binaryLanes(op, x, xo, y, yo, step[2], o, oo, len);
+                        int j = binaryRow(op, x, xo, y, yo, step[2], o, oo, len);
                         for (; j < len; j++) o[oo + j] = (float) op.apply(x[xo + j], y[yo + j * step[2]]);
                     } else if (step[0] == 1 && step[1] == 0 && step[2] == 1) {
                         FloatVector xb = FloatVector.broadcast(S, x[xo]);
@@ -212,54 +212,54 @@ public final class SimdKernels {
      * C2 left some of these lane operations as calls into their boxed Java fallbacks (JFR of the text forward and the
      * pretraining step: the bias adds of every linear layer, 2 % and more of the samples). Same lane operations, same bits.
      */
-    static int binaryLanes(BinaryOp op, float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
+    static int binaryRow(BinaryOp op, float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
         return switch (op) {
-            case ADD -> addLanes(x, xo, y, yo, ys, o, oo, len);
-            case SUB -> subLanes(x, xo, y, yo, ys, o, oo, len);
-            case MUL -> mulLanes(x, xo, y, yo, ys, o, oo, len);
-            case DIV -> divLanes(x, xo, y, yo, ys, o, oo, len);
-            case MAX -> maxLanes(x, xo, y, yo, ys, o, oo, len);
-            case MIN -> minLanes(x, xo, y, yo, ys, o, oo, len);
+            case ADD -> addRow(x, xo, y, yo, ys, o, oo, len);
+            case SUB -> subRow(x, xo, y, yo, ys, o, oo, len);
+            case MUL -> mulRow(x, xo, y, yo, ys, o, oo, len);
+            case DIV -> divRow(x, xo, y, yo, ys, o, oo, len);
+            case MAX -> maxRow(x, xo, y, yo, ys, o, oo, len);
+            case MIN -> minRow(x, xo, y, yo, ys, o, oo, len);
             default -> throw new IllegalStateException("not vectorised: " + op);
         };
     }
 
-    private static int addLanes(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
+    private static int addRow(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
         int j = 0;
         if (ys == 1) for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).add(FloatVector.fromArray(S, y, yo + j)).intoArray(o, oo + j);
         else { FloatVector b = FloatVector.broadcast(S, y[yo]); for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).add(b).intoArray(o, oo + j); }
         return j;
     }
 
-    private static int subLanes(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
+    private static int subRow(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
         int j = 0;
         if (ys == 1) for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).sub(FloatVector.fromArray(S, y, yo + j)).intoArray(o, oo + j);
         else { FloatVector b = FloatVector.broadcast(S, y[yo]); for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).sub(b).intoArray(o, oo + j); }
         return j;
     }
 
-    private static int mulLanes(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
+    private static int mulRow(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
         int j = 0;
         if (ys == 1) for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).mul(FloatVector.fromArray(S, y, yo + j)).intoArray(o, oo + j);
         else { FloatVector b = FloatVector.broadcast(S, y[yo]); for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).mul(b).intoArray(o, oo + j); }
         return j;
     }
 
-    private static int divLanes(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
+    private static int divRow(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
         int j = 0;
         if (ys == 1) for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).div(FloatVector.fromArray(S, y, yo + j)).intoArray(o, oo + j);
         else { FloatVector b = FloatVector.broadcast(S, y[yo]); for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).div(b).intoArray(o, oo + j); }
         return j;
     }
 
-    private static int maxLanes(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
+    private static int maxRow(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
         int j = 0;
         if (ys == 1) for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).max(FloatVector.fromArray(S, y, yo + j)).intoArray(o, oo + j);
         else { FloatVector b = FloatVector.broadcast(S, y[yo]); for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).max(b).intoArray(o, oo + j); }
         return j;
     }
 
-    private static int minLanes(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
+    private static int minRow(float[] x, int xo, float[] y, int yo, int ys, float[] o, int oo, int len) {
         int j = 0;
         if (ys == 1) for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).min(FloatVector.fromArray(S, y, yo + j)).intoArray(o, oo + j);
         else { FloatVector b = FloatVector.broadcast(S, y[yo]); for (; j <= len - L; j += L) FloatVector.fromArray(S, x, xo + j).min(b).intoArray(o, oo + j); }
