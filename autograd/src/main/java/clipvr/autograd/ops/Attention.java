@@ -2,7 +2,6 @@ package clipvr.autograd.ops;
 
 import clipvr.autograd.Var;
 import clipvr.tensor.Tensor;
-import clipvr.tensor.ops.Fused;
 
 /** Scaled dot-product attention with its backward pass. */
 public final class Attention {
@@ -13,11 +12,13 @@ public final class Attention {
      * additive (a constant) or null → [.., T, dv].
      *
      * <p>On a device: one fused forward kernel and a fused backward (dq, dk, dv from the saved probabilities), see
-     * {@link clipvr.tensor.ops.Attention}. On the CPU (and under {@code -Dclipvr.kernels=reference}): the composition
-     * of differentiable ops below, the twin, whose backward is the chain of their adjoints.
+     * {@link clipvr.tensor.ops.Attention}. On the CPU in float32, where every product of the composition runs on the
+     * GEMM's packed path: {@link clipvr.tensor.kernels.AttentionCpu}, with the composition's bits. Elsewhere (and under
+     * {@code -Dclipvr.kernels=reference} or {@code -Dclipvr.attention=composition}): the composition of differentiable
+     * ops below, the twin, whose backward is the chain of their adjoints.
      */
     public static Var attention(Var q, Var k, Var v, Tensor mask, double scale) {
-        if (!Fused.kernels(q.data())) {
+        if (!clipvr.tensor.ops.Attention.fused(q.data(), k.data(), v.data())) {
             Var scores = q.matmulT(k).mul(scale);                                     // [.., T, S]
             if (mask != null) scores = scores.add(Var.constant(mask.to(scores.dtype())));
             return scores.softmax(-1).matmul(v);                                      // [.., T, dv]

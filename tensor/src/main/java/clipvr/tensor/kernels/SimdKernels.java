@@ -326,37 +326,39 @@ public final class SimdKernels {
         if (!f32(x, out)) { ReferenceKernels.softmaxRows(x, rows, n, log, out); return; }
         float[] a = x.f32(), o = out.f32();
         int xo = x.offset(), oo = out.offset();
-        Parallel.forEach(rows, 8L * n, r -> {
-            int src = xo + r * n, dst = oo + r * n;
-            float m = max(a, src, n);
-            if (m == Float.NEGATIVE_INFINITY) m = 0f;
-            FloatVector mv = FloatVector.broadcast(S, m);
-            FloatVector acc = FloatVector.zero(S);
-            int j = 0;
-            for (; j <= n - L; j += L) {
-                FloatVector e = exp(FloatVector.fromArray(S, a, src + j).sub(mv));
-                if (!log) e.intoArray(o, dst + j);
-                acc = acc.add(e);
-            }
-            float s = addLanes(acc);
-            for (; j < n; j++) {
-                float e = (float) Math.exp(a[src + j] - m);
-                if (!log) o[dst + j] = e;
-                s += e;
-            }
-            if (log) {
-                float shift = m + (float) Math.log(s);
-                FloatVector sv = FloatVector.broadcast(S, shift);
-                j = 0;
-                for (; j <= n - L; j += L) FloatVector.fromArray(S, a, src + j).sub(sv).intoArray(o, dst + j);
-                for (; j < n; j++) o[dst + j] = a[src + j] - shift;
-            } else {
-                float inv = 1f / s;
-                j = 0;
-                for (; j <= n - L; j += L) FloatVector.fromArray(S, o, dst + j).mul(inv).intoArray(o, dst + j);
-                for (; j < n; j++) o[dst + j] *= inv;
-            }
-        });
+        Parallel.forEach(rows, 8L * n, r -> softmaxRow(a, xo + r * n, o, oo + r * n, n, log));
+    }
+
+    /** (log-)softmax of a[src, src + n) into o[dst, dst + n): one row of {@link #softmaxRows} (also the fused attention's). */
+    static void softmaxRow(float[] a, int src, float[] o, int dst, int n, boolean log) {
+        float m = max(a, src, n);
+        if (m == Float.NEGATIVE_INFINITY) m = 0f;
+        FloatVector mv = FloatVector.broadcast(S, m);
+        FloatVector acc = FloatVector.zero(S);
+        int j = 0;
+        for (; j <= n - L; j += L) {
+            FloatVector e = exp(FloatVector.fromArray(S, a, src + j).sub(mv));
+            if (!log) e.intoArray(o, dst + j);
+            acc = acc.add(e);
+        }
+        float s = addLanes(acc);
+        for (; j < n; j++) {
+            float e = (float) Math.exp(a[src + j] - m);
+            if (!log) o[dst + j] = e;
+            s += e;
+        }
+        if (log) {
+            float shift = m + (float) Math.log(s);
+            FloatVector sv = FloatVector.broadcast(S, shift);
+            j = 0;
+            for (; j <= n - L; j += L) FloatVector.fromArray(S, a, src + j).sub(sv).intoArray(o, dst + j);
+            for (; j < n; j++) o[dst + j] = a[src + j] - shift;
+        } else {
+            float inv = 1f / s;
+            j = 0;
+            for (; j <= n - L; j += L) FloatVector.fromArray(S, o, dst + j).mul(inv).intoArray(o, dst + j);
+            for (; j < n; j++) o[dst + j] *= inv;
+        }
     }
 
     public static void layerNormRows(Tensor x, int rows, int n, Tensor weight, Tensor bias, double eps,

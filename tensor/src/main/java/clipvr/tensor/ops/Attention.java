@@ -3,6 +3,7 @@ package clipvr.tensor.ops;
 import clipvr.tensor.Backends;
 import clipvr.tensor.Shape;
 import clipvr.tensor.Tensor;
+import clipvr.tensor.kernels.AttentionCpu;
 
 /**
  * Scaled dot-product attention per (batch·head): probs = softmax(q·kᵀ·scale + mask), out = probs·v, for
@@ -23,8 +24,22 @@ public final class Attention {
     /** Gradients with respect to q, k and v, shaped as they are. */
     public record Grads(Tensor dq, Tensor dk, Tensor dv) {}
 
+    /**
+     * True when {@link #forward} and {@link #backward} run fused: on a device ({@link Fused#kernels}), or on the CPU
+     * where {@link AttentionCpu} gives the composition's bits (float32, shapes on the GEMM's packed path).
+     */
+    public static boolean fused(Tensor q, Tensor k, Tensor v) {
+        return Fused.kernels(q) || AttentionCpu.applies(q, k, v);
+    }
+
     public static Result forward(Tensor q, Tensor k, Tensor v, Tensor mask, double scale) {
         check(q, k, v, mask);
+        if (q.device().isCpu() && AttentionCpu.applies(q, k, v)) {
+            Tensor probs = Tensor.empty(q.dtype(), rows(q, k.size(-2)));                          // [.., T, S]
+            Tensor out = Tensor.empty(q.dtype(), rows(q, v.size(-1)));                            // [.., T, dv]
+            AttentionCpu.forward(q, k, v, mask == null ? null : mask.to(q.dtype()).contiguous(), scale, probs, out);
+            return new Result(out, probs);
+        }
         if (!Fused.kernels(q)) return composition(q, k, v, mask, scale);
         Tensor probs = Tensor.empty(q.device(), q.dtype(), rows(q, k.size(-2)));          // [.., T, S]
         Tensor out = Tensor.empty(q.device(), q.dtype(), rows(q, v.size(-1)));            // [.., T, dv]
@@ -43,6 +58,11 @@ public final class Attention {
 
     /** The backward of {@link #forward} for upstream g [.., T, dv], given its result r (only r.probs() is used). */
     public static Grads backward(Tensor q, Tensor k, Tensor v, Result r, Tensor g, double scale) {
+        if (q.device().isCpu() && AttentionCpu.applies(q, k, v)) {
+            Tensor dq = Tensor.empty(q.dtype(), q.shape()), dk = Tensor.empty(k.dtype(), k.shape()), dv = Tensor.empty(v.dtype(), v.shape());
+            AttentionCpu.backward(q, k, v, r.probs().contiguous(), g.contiguous(), scale, dq, dk, dv);
+            return new Grads(dq, dk, dv);
+        }
         if (!Fused.kernels(q)) return backwardComposition(q, k, v, r, g, scale);
         Tensor dq = Tensor.empty(q.device(), q.dtype(), q.shape()), dk = Tensor.empty(k.device(), k.dtype(), k.shape()),
                 dv = Tensor.empty(v.device(), v.dtype(), v.shape());
