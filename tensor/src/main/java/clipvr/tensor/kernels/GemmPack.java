@@ -74,7 +74,8 @@ final class GemmPack {
      * of the same panel, which the following rows p overwrite, so only the last rows p (whose spill would reach the
      * next panel) store masked; a full load reads past the block, which only the last panel must not keep. With
      * masks on every load and store (the previous version) 8 % of a pretraining step sat in the masked stores'
-     * lane-by-lane index check (JFR, 2026-12-06).
+     * lane-by-lane index check (JFR, 2026-12-06); the masked loads that would pass the array's end took the same slow
+     * check (5 % of the step), so those few panel rows are now copied as scalars.
      */
     private static void packATransposed(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
         int lastPanel = (mc - 1) / MR * MR;
@@ -82,15 +83,16 @@ final class GemmPack {
         for (int p = 0; p < kc; p++) {
             int row = aOff + (pc + p) * lda + ic;
             boolean spillStaysInPanel = (kc - p) * MR >= L;                  // p·MR + L <= MR·kc
-            boolean fullLoads = row + lastPanel <= a.length - L;             // no full load runs past the array
-            for (int ir = 0; ir < lastPanel; ir += MR) {
-                FloatVector v = fullLoads ? FloatVector.fromArray(S, a, row + ir) : FloatVector.fromArray(S, a, row + ir, panel);
-                if (spillStaysInPanel) v.intoArray(ap, ir * kc + p * MR);
-                else v.intoArray(ap, ir * kc + p * MR, panel);
+            for (int ir = 0; ir <= lastPanel; ir += MR) {
+                int src = row + ir, dst = ir * kc + p * MR, rows = Math.min(MR, mc - ir);
+                if (src > a.length - L) {                                    // a full load would pass the array's end
+                    for (int i = 0; i < MR; i++) ap[dst + i] = i < rows ? a[src + i] : 0f;
+                    continue;                                                // (masked, the JDK checks it lane by lane)
+                }
+                FloatVector v = ir < lastPanel ? FloatVector.fromArray(S, a, src) : FloatVector.fromArray(S, a, src, last);
+                if (spillStaysInPanel) v.intoArray(ap, dst);
+                else v.intoArray(ap, dst, panel);
             }
-            FloatVector v = FloatVector.fromArray(S, a, row + lastPanel, last);
-            if (spillStaysInPanel) v.intoArray(ap, lastPanel * kc + p * MR);
-            else v.intoArray(ap, lastPanel * kc + p * MR, panel);
         }
     }
 
