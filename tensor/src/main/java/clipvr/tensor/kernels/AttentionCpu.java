@@ -63,8 +63,6 @@ public final class AttentionCpu {
         }
     }
 
-    private static int roundUp(int n) { return (n + L - 1) / L * L; }
-
     /** Rows [0, rows) of head z, columns [0, cols), into dst as rows of width {@code width} (zero padded). */
     private static void copyRows(float[] src, int off, int rowStride, int rows, int cols, float[] dst, int width) {
         for (int i = 0; i < rows; i++) System.arraycopy(src, off + i * rowStride, dst, i * width, cols);
@@ -149,7 +147,7 @@ public final class AttentionCpu {
      */
     public static void forward(Tensor q, Tensor k, Tensor v, Tensor mask, double scale, Tensor probs, Tensor out) {
         Heads hq = Heads.of(q), hk = Heads.of(k), hv = Heads.of(v);
-        int t = q.size(-2), s = k.size(-2), d = q.size(-1), dv = v.size(-1), sp = roundUp(s), dvp = roundUp(dv);
+        int t = q.size(-2), s = k.size(-2), d = q.size(-1), dv = v.size(-1), sp = GemmSimd.roundUp(s, L), dvp = GemmSimd.roundUp(dv, L);
         float sf = (float) scale;
         float[] qa = q.f32(), ka = k.f32(), va = v.f32(), pa = probs.f32(), oa = out.f32();
         float[] ma = mask == null ? null : mask.f32();
@@ -180,7 +178,7 @@ public final class AttentionCpu {
     public static void backward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor g, double scale,
                                 Tensor dq, Tensor dk, Tensor dv) {
         Heads hq = Heads.of(q), hk = Heads.of(k), hv = Heads.of(v);
-        int t = q.size(-2), s = k.size(-2), d = q.size(-1), dvw = v.size(-1), sp = roundUp(s), dp = roundUp(d), dvp = roundUp(dvw);
+        int t = q.size(-2), s = k.size(-2), d = q.size(-1), dvw = v.size(-1), sp = GemmSimd.roundUp(s, L), dp = GemmSimd.roundUp(d, L), dvp = GemmSimd.roundUp(dvw, L);
         float sf = (float) scale;
         float[] qa = q.f32(), ka = k.f32(), va = v.f32(), pa = probs.f32(), ga = g.f32();
         float[] dqa = dq.f32(), dka = dk.f32(), dva = dv.f32();

@@ -34,7 +34,7 @@ public final class Attention {
 
     public static Result forward(Tensor q, Tensor k, Tensor v, Tensor mask, double scale) {
         check(q, k, v, mask);
-        if (q.device().isCpu() && AttentionCpu.applies(q, k, v)) {
+        if (AttentionCpu.applies(q, k, v)) {                                         // the CPU only
             Tensor probs = Tensor.empty(q.dtype(), rows(q, k.size(-2)));                          // [.., T, S]
             Tensor out = Tensor.empty(q.dtype(), rows(q, v.size(-1)));                            // [.., T, dv]
             AttentionCpu.forward(q, k, v, mask == null ? null : mask.to(q.dtype()).contiguous(), scale, probs, out);
@@ -58,7 +58,7 @@ public final class Attention {
 
     /** The backward of {@link #forward} for upstream g [.., T, dv], given its result r (only r.probs() is used). */
     public static Grads backward(Tensor q, Tensor k, Tensor v, Result r, Tensor g, double scale) {
-        if (q.device().isCpu() && AttentionCpu.applies(q, k, v)) {
+        if (AttentionCpu.applies(q, k, v)) {                                         // the CPU only
             Tensor dq = Tensor.empty(q.dtype(), q.shape()), dk = Tensor.empty(k.dtype(), k.shape()), dv = Tensor.empty(v.dtype(), v.shape());
             AttentionCpu.backward(q, k, v, r.probs().contiguous(), g.contiguous(), scale, dq, dk, dv);
             return new Grads(dq, dk, dv);
