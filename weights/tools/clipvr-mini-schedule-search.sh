@@ -6,14 +6,17 @@
 # accuracy only (--test-limit 10: the test split is not looked at). Cells: runs/schedule-search/<dataset>/<method>-e<E>-lr<LR>,
 # or <method>-e<E>-lr<LR>-inner<I> when the cell names a frame (train --inner I; without it the papers' frame).
 #
-#   weights/tools/clipvr-mini-schedule-search.sh [--mnist DIR] [--out DIR] CELL...   CELL = dataset,method,epochs,lr[,inner]
-#   e.g. mnist,ar,200,10 fashion-mnist,vp,200,40 mnist,vp,200,10,20
+#   weights/tools/clipvr-mini-schedule-search.sh [--mnist DIR] [--out DIR] [--variant NAME --args "train flags"] CELL...
+#   CELL = dataset,method,epochs,lr[,inner]; e.g. mnist,ar,200,10 fashion-mnist,vp,200,40 mnist,vp,200,10,20
+#   --variant NAME --args "...": more train flags for every cell, whose run directory then ends in -NAME, e.g.
+#   --variant ilm53 --args "--label-mapping ilm --source-classes weights/clipvr-mini-source-classes.txt"
 #   python3 weights/tools/clipvr-mini-schedule-search.py runs/schedule-search
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-MNIST=data/mnist; OUT=runs/schedule-search; CELLS=()
+MNIST=data/mnist; OUT=runs/schedule-search; CELLS=(); VARIANT=""; EXTRA=""
 while (( $# )); do
-  case "$1" in --mnist) MNIST=$2; shift 2;; --out) OUT=$2; shift 2;; -*) echo "unknown flag $1" >&2; exit 2;;
+  case "$1" in --mnist) MNIST=$2; shift 2;; --out) OUT=$2; shift 2;;
+    --variant) VARIANT=$2; shift 2;; --args) EXTRA=$2; shift 2;; -*) echo "unknown flag $1" >&2; exit 2;;
     *) CELLS+=("$1"); shift;; esac
 done
 for cell in "${CELLS[@]}"; do
@@ -21,10 +24,11 @@ for cell in "${CELLS[@]}"; do
   [[ -n $ds && -n $m && -n $epochs && -n $lr && -z ${rest:-} ]] \
     || { echo "cell '$cell' is not dataset,method,epochs,lr[,inner]" >&2; exit 2; }
   data=$ds; [[ $ds == mnist ]] && data="mnist:$MNIST"
-  run=$OUT/$ds/$m-e$epochs-lr$lr${inner:+-inner$inner}
+  run=$OUT/$ds/$m-e$epochs-lr$lr${inner:+-inner$inner}${VARIANT:+-$VARIANT}
   frame=(); [[ -n $inner ]] && frame=(--inner "$inner")
+  more=(); [[ -n $EXTRA ]] && read -ra more <<< "$EXTRA"
   if [[ -f $run/results.json ]] && grep -q '"status" : "completed"' "$run/results.json"; then continue; fi
   echo "== $run"
   ./clipvr train --method "$m" --weights weights/clipvr-mini.safetensors --data "$data" --shots 16 --seed 0 \
-    --epochs "$epochs" --lr "$lr" --eval-every 25 --val-fraction 0.02 --test-limit 10 "${frame[@]}" --out "$run" --quiet
+    --epochs "$epochs" --lr "$lr" --eval-every 25 --val-fraction 0.02 --test-limit 10 "${frame[@]}" "${more[@]}" --out "$run" --quiet
 done

@@ -1,13 +1,16 @@
 #!/usr/bin/env python3
 """The reprogramming table of weights/clipvr-mini.md from the cells' results.json files under runs/table:
 mean ± sample std (n − 1) over seeds of the last-epoch test top-1, in points, with epochs and wall time per run.
-With --json FILE it also writes every cell's own numbers (the ones behind the table) to FILE.
+With --json FILE it also writes every cell's own numbers (the ones behind the table) to FILE; with --merge as well, the
+cells already in FILE that the run directory does not hold are kept (a run directory is a working copy, the JSON is
+what the repository keeps), and the table is printed over both.
 
-Usage: python3 weights/tools/clipvr-mini-table.py runs/table [--json weights/clipvr-mini-table.json]"""
+Usage: python3 weights/tools/clipvr-mini-table.py runs/table [--json weights/clipvr-mini-table.json [--merge]]"""
 import json, statistics, sys
 from clipvr_runs import completed_runs
 args = sys.argv[1:]
-out = None
+out, merge = None, "--merge" in args
+if merge: args.remove("--merge")
 if "--json" in args:
     i = args.index("--json"); out = args[i + 1]; del args[i:i + 2]
 root = args[0] if args else "runs/table"
@@ -21,7 +24,17 @@ for ds, run, r in completed_runs(root):
                   "epochs": c.get("epochs"), "wall_seconds": round(r.get("wall_seconds", 0), 1),
                   "lr": c.get("lr"), "optimizer": c.get("optimizer"), "batch": c.get("batch"), "inner": c.get("inner"),
                   "logit_scale": c.get("logit_scale"), "weights_sha256": c.get("weights_sha256")})
-    rows.setdefault((ds, method), []).append((r["last"]["top1"], c.get("epochs"), r.get("wall_seconds")))
+
+def key(cell):
+    return (cell["dataset"], cell["method"] + ("-" + cell["variant"] if cell["variant"] else "") + "-s" + str(cell["seed"]))
+if merge:
+    if not out: sys.exit("--merge needs --json FILE")
+    have = {key(c) for c in cells}
+    with open(out) as fh:
+        cells += [c for c in json.load(fh)["cells"] if key(c) not in have]
+    cells.sort(key=key)
+for cell in cells:
+    rows.setdefault(key(cell)[0:1] + (key(cell)[1].rsplit("-s", 1)[0],), []).append((cell["top1"], cell["epochs"], cell["wall_seconds"]))
 print("| dataset | method | seeds | top-1 % (mean ± sample std) | epochs | wall s per run (mean) |")
 print("|---|---|---:|---:|---:|---:|")
 for (ds, m), v in sorted(rows.items()):
