@@ -11,12 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
  *   tile[MR, NR] = sum over p < kc of  ap[p*MR + r] (broadcast) * bp[p*NR + (0..NR-1)]
  *   C[r, :]      = alpha * tile[r, :] + beta * C[r, :]          (beta == 0: C is not read)
  * </pre>
- * MR = 6 rows, NR = 4 vectors of the preferred species (64 floats with 512-bit AVX-512 on Zen 4,
- * 32 with AVX2). The 6 x 4 = 24 accumulators, 4 B vectors and 1 broadcast A value take 29 of the 32
+ * MR = 6 rows, NR4 = 4 vectors of the preferred species (64 floats with 512-bit AVX-512 on Zen 4).
+ * The 6 x 4 = 24 accumulators, 4 B vectors and 1 broadcast A value take 29 of the 32
  * vector registers of AVX-512, so nothing spills; each k step does 24 independent FMAs (enough to cover
  * the 4-cycle FMA latency on 1-2 pipes) for 4 vector loads + 6 scalar broadcasts, i.e. far below the
- * load-port limit. On AVX2 (16 registers) the JIT will spill a few accumulators; that is a slower but
- * correct configuration.
+ * load-port limit. With AVX2's 16 registers this tile spills, so there {@link GemmKernelAvx2}'s 6 x 2 tile runs
+ * instead: {@link #NR} is the width the blocking uses, {@link #NV} vectors ({@code -Dclipvr.gemm.nrVectors=2|4}).
  */
 final class GemmKernel {
     private GemmKernel() {}
@@ -26,8 +26,27 @@ final class GemmKernel {
     static final int L = S.length();
     /** Rows of a micro-tile. */
     static final int MR = 6;
-    /** Columns of a micro-tile: 4 vectors. */
-    static final int NR = 4 * L;
+    /** Columns of this class's wide micro-tile: 4 vectors. */
+    static final int NR4 = 4 * L;
+    /**
+     * Vectors per micro-tile row that the blocking uses: 2 on x86 with vectors narrower than 512 bits (AVX2: 16
+     * registers), else 4 (AVX-512, and ARM's NEON / SVE with 32 registers). {@code -Dclipvr.gemm.nrVectors} overrides.
+     */
+    static final int NV = nrVectors();
+    /** Columns of a micro-tile as the blocking and packing use it: NV vectors. */
+    static final int NR = NV * L;
+
+    private static int nrVectors() {
+        String p = System.getProperty("clipvr.gemm.nrVectors");
+        if (p != null) {
+            if (!p.trim().equals("2") && !p.trim().equals("4"))
+                throw new IllegalArgumentException("-Dclipvr.gemm.nrVectors must be 2 or 4, got '" + p + "'");
+            return Integer.parseInt(p.trim());
+        }
+        String arch = System.getProperty("os.arch", "");
+        boolean x86 = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86");
+        return x86 && S.vectorBitSize() < 512 ? 2 : 4;
+    }
 
     /**
      * Full MR x NR tile. {@code ap[aIdx + p*MR + r]} holds op(A)(r, p); {@code bp[bIdx + p*NR + j]} holds
@@ -44,7 +63,10 @@ final class GemmKernel {
      */
     static void tile(int kc, float[] ap, int aIdx, float[] bp, int bIdx,
                      float alpha, float beta, float[] c, int cIdx, int ldc) {
-        if (beta == 0f) tileStore(kc, ap, aIdx, bp, bIdx, alpha, c, cIdx, ldc);
+        if (NV == 2) {
+            if (beta == 0f) GemmKernelAvx2.tileStore(kc, ap, aIdx, bp, bIdx, alpha, c, cIdx, ldc);
+            else GemmKernelAvx2.tileUpdate(kc, ap, aIdx, bp, bIdx, alpha, beta, c, cIdx, ldc);
+        } else if (beta == 0f) tileStore(kc, ap, aIdx, bp, bIdx, alpha, c, cIdx, ldc);
         else tileUpdate(kc, ap, aIdx, bp, bIdx, alpha, beta, c, cIdx, ldc);
     }
 
@@ -58,7 +80,7 @@ final class GemmKernel {
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
         FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
         for (int p = 0; p < kc; p++) {
-            int bi = bIdx + p * NR, ai = aIdx + p * MR;
+            int bi = bIdx + p * NR4, ai = aIdx + p * MR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -97,7 +119,7 @@ final class GemmKernel {
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
         FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
         for (int p = 0; p < kc; p++) {
-            int bi = bIdx + p * NR, ai = aIdx + p * MR;
+            int bi = bIdx + p * NR4, ai = aIdx + p * MR;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -150,7 +172,8 @@ final class GemmKernel {
      */
     static void edge(int mr, int nr, int kc, float[] ap, int aIdx, float[] bp, int bIdx,
                      float alpha, float beta, float[] c, int cIdx, int ldc, float[] scratch) {
-        tileStore(kc, ap, aIdx, bp, bIdx, 1f, scratch, 0, NR);
+        if (NV == 2) GemmKernelAvx2.tileStore(kc, ap, aIdx, bp, bIdx, 1f, scratch, 0, NR);
+        else tileStore(kc, ap, aIdx, bp, bIdx, 1f, scratch, 0, NR);
         FloatVector av = FloatVector.broadcast(S, alpha);
         for (int r = 0; r < mr; r++) {
             int ci = cIdx + r * ldc, si = r * NR;

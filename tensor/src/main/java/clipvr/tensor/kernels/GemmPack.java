@@ -110,7 +110,7 @@ final class GemmPack {
                     System.arraycopy(b, src, bp, d, nr);
                     for (int j = nr; j < NR; j++) bp[d + j] = 0f;
                 }
-            } else if (nr == NR || (L == 16 && nr >= 16)) {
+            } else if (nr == NR || (T > 0 && nr >= T)) {
                 transposeCols(b, bOff + (jc + jr) * ldb + pc, ldb, kc, nr, bp, dst);
             } else {
                 // op(B)(p, j) = b[bOff + j*ldb + p], partial micro-panel: scalar, in strips of 16 k
@@ -151,17 +151,23 @@ final class GemmPack {
         }
     }
 
+    /** Side of the register-transposed blocks of {@link #transposeCols}: L for 16- and 8-lane vectors, else 0 (scalars). */
+    static final int T = L == 16 || L == 8 ? L : 0;
+
     /**
-     * NR-column micro-panel of a transposed B with nr valid columns (nr == NR, or nr >= 16 with 16-lane
-     * vectors): bp[dst + p*NR + j] = b[src + j*ldb + p] for p < kc, j < nr, zeros for nr <= j < NR.
-     * With 16-lane vectors, whole 16 x 16 blocks go through registers (16 loads, 64 permutes, 16
-     * stores); other widths, the k tail shorter than 16 and the last nr % 16 columns use scalars.
+     * NR-column micro-panel of a transposed B with nr valid columns (nr == NR, or nr >= T):
+     * bp[dst + p*NR + j] = b[src + j*ldb + p] for p < kc, j < nr, zeros for nr <= j < NR.
+     * Whole T x T blocks go through registers (16 x 16 with 16-lane vectors: 16 loads, 64 permutes, 16 stores;
+     * 8 x 8 with AVX2's 8 lanes); other widths, the k tail shorter than T and the last nr % T columns use scalars.
      */
     private static void transposeCols(float[] b, int src, int ldb, int kc, int nr, float[] bp, int dst) {
-        int pFull = L == 16 ? kc - kc % 16 : 0;
-        int jFull = L == 16 ? nr - nr % 16 : 0;
-        for (int jb = 0; jb < jFull; jb += 16) {
-            for (int p = 0; p < pFull; p += 16) transpose16(b, src + jb * ldb + p, ldb, bp, dst + p * NR + jb);
+        int pFull = T > 0 ? kc - kc % T : 0;
+        int jFull = T > 0 ? nr - nr % T : 0;
+        for (int jb = 0; jb < jFull; jb += T) {
+            for (int p = 0; p < pFull; p += T) {
+                if (T == 16) transpose16(b, src + jb * ldb + p, ldb, bp, dst + p * NR + jb);
+                else transpose8(b, src + jb * ldb + p, ldb, bp, dst + p * NR + jb);
+            }
         }
         for (int j = 0; j < NR; j++) {
             boolean vectorised = j < jFull;
@@ -169,6 +175,45 @@ final class GemmPack {
                 bp[dst + p * NR + j] = j < nr ? b[src + j * ldb + p] : 0f;
             }
         }
+    }
+
+    /** One 8 x 8 block with 8-lane vectors (AVX2), as {@link #transpose16}: rounds h = 4, 2, 1. */
+    private static void transpose8(float[] b, int src, int ldb, float[] bp, int dst) {
+        FloatVector r0 = FloatVector.fromArray(S, b, src);
+        FloatVector r1 = FloatVector.fromArray(S, b, src + 1 * ldb);
+        FloatVector r2 = FloatVector.fromArray(S, b, src + 2 * ldb);
+        FloatVector r3 = FloatVector.fromArray(S, b, src + 3 * ldb);
+        FloatVector r4 = FloatVector.fromArray(S, b, src + 4 * ldb);
+        FloatVector r5 = FloatVector.fromArray(S, b, src + 5 * ldb);
+        FloatVector r6 = FloatVector.fromArray(S, b, src + 6 * ldb);
+        FloatVector r7 = FloatVector.fromArray(S, b, src + 7 * ldb);
+        FloatVector lo, hi, x;
+        lo = FloatVector.fromArray(S, LO[4], 0);
+        hi = FloatVector.fromArray(S, HI[4], 0);
+        x = r0; r0 = lo.selectFrom(x, r4); r4 = hi.selectFrom(x, r4);
+        x = r1; r1 = lo.selectFrom(x, r5); r5 = hi.selectFrom(x, r5);
+        x = r2; r2 = lo.selectFrom(x, r6); r6 = hi.selectFrom(x, r6);
+        x = r3; r3 = lo.selectFrom(x, r7); r7 = hi.selectFrom(x, r7);
+        lo = FloatVector.fromArray(S, LO[2], 0);
+        hi = FloatVector.fromArray(S, HI[2], 0);
+        x = r0; r0 = lo.selectFrom(x, r2); r2 = hi.selectFrom(x, r2);
+        x = r1; r1 = lo.selectFrom(x, r3); r3 = hi.selectFrom(x, r3);
+        x = r4; r4 = lo.selectFrom(x, r6); r6 = hi.selectFrom(x, r6);
+        x = r5; r5 = lo.selectFrom(x, r7); r7 = hi.selectFrom(x, r7);
+        lo = FloatVector.fromArray(S, LO[1], 0);
+        hi = FloatVector.fromArray(S, HI[1], 0);
+        x = r0; r0 = lo.selectFrom(x, r1); r1 = hi.selectFrom(x, r1);
+        x = r2; r2 = lo.selectFrom(x, r3); r3 = hi.selectFrom(x, r3);
+        x = r4; r4 = lo.selectFrom(x, r5); r5 = hi.selectFrom(x, r5);
+        x = r6; r6 = lo.selectFrom(x, r7); r7 = hi.selectFrom(x, r7);
+        r0.intoArray(bp, dst);
+        r1.intoArray(bp, dst + 1 * NR);
+        r2.intoArray(bp, dst + 2 * NR);
+        r3.intoArray(bp, dst + 3 * NR);
+        r4.intoArray(bp, dst + 4 * NR);
+        r5.intoArray(bp, dst + 5 * NR);
+        r6.intoArray(bp, dst + 6 * NR);
+        r7.intoArray(bp, dst + 7 * NR);
     }
 
     /**
