@@ -79,7 +79,8 @@ public final class AttentionCpu {
     /**
      * c[i·cw + j] = Σ_{p < n} A(i, p)·b[p·bw + j] for i < m and j < w (w a multiple of L, at most bw), with
      * A(i, p) = a[aOff + i·ai + p·ap], so A or Aᵀ: one fma chain per element over p in order, from zero, as the GEMM
-     * micro-kernel accumulates it, in 6-row × 4-vector register blocks (then 6 × 1 for the last vectors). Rows past m
+     * micro-kernel accumulates it, in 6-row × 4-vector register blocks (6 × 2 where the GEMM uses its AVX2 tile,
+     * {@link GemmKernel#NV}), then 6 × 1 for the last vectors. Rows past m
      * repeat row m − 1 and are not stored.
      */
     static void gemm(float[] a, int aOff, int ai, int ap, int m, int n, float[] b, int bw, int w, float[] c, int cw) {
@@ -88,7 +89,10 @@ public final class AttentionCpu {
             int a0 = aOff + i0 * ai, a1 = aOff + Math.min(i0 + 1, m - 1) * ai, a2 = aOff + Math.min(i0 + 2, m - 1) * ai,
                 a3 = aOff + Math.min(i0 + 3, m - 1) * ai, a4 = aOff + Math.min(i0 + 4, m - 1) * ai, a5 = aOff + Math.min(i0 + 5, m - 1) * ai;
             int j = 0;
-            for (; j + 4 * L <= w; j += 4 * L) block6x4(a, a0, a1, a2, a3, a4, a5, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
+            if (GemmKernel.NV == 4)
+                for (; j + 4 * L <= w; j += 4 * L) block6x4(a, a0, a1, a2, a3, a4, a5, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
+            else
+                for (; j + 2 * L <= w; j += 2 * L) block6x2(a, a0, a1, a2, a3, a4, a5, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
             for (; j < w; j += L) block6x1(a, a0, a1, a2, a3, a4, a5, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
         }
     }
@@ -120,6 +124,34 @@ public final class AttentionCpu {
         if (rows > 3) { ci += cw; c30.intoArray(c, ci); c31.intoArray(c, ci + L); c32.intoArray(c, ci + 2 * L); c33.intoArray(c, ci + 3 * L); }
         if (rows > 4) { ci += cw; c40.intoArray(c, ci); c41.intoArray(c, ci + L); c42.intoArray(c, ci + 2 * L); c43.intoArray(c, ci + 3 * L); }
         if (rows > 5) { ci += cw; c50.intoArray(c, ci); c51.intoArray(c, ci + L); c52.intoArray(c, ci + 2 * L); c53.intoArray(c, ci + 3 * L); }
+    }
+
+    /** 6 x 2 vectors: the block for AVX2's 16 registers (6 x 4 spills there). */
+    private static void block6x2(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ap, int n,
+                                 float[] b, int bw, int j, float[] c, int ci, int cw, int rows) {
+        FloatVector z = FloatVector.zero(S);
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        for (int p = 0, bi = j, pa = 0; p < n; p++, bi += bw, pa += ap) {
+            FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
+            FloatVector x = FloatVector.broadcast(S, a[a0 + pa]);
+            c00 = x.fma(b0, c00); c01 = x.fma(b1, c01);
+            x = FloatVector.broadcast(S, a[a1 + pa]);
+            c10 = x.fma(b0, c10); c11 = x.fma(b1, c11);
+            x = FloatVector.broadcast(S, a[a2 + pa]);
+            c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
+            x = FloatVector.broadcast(S, a[a3 + pa]);
+            c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
+            x = FloatVector.broadcast(S, a[a4 + pa]);
+            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
+            x = FloatVector.broadcast(S, a[a5 + pa]);
+            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
+        }
+        c00.intoArray(c, ci); c01.intoArray(c, ci + L);
+        if (rows > 1) { ci += cw; c10.intoArray(c, ci); c11.intoArray(c, ci + L); }
+        if (rows > 2) { ci += cw; c20.intoArray(c, ci); c21.intoArray(c, ci + L); }
+        if (rows > 3) { ci += cw; c30.intoArray(c, ci); c31.intoArray(c, ci + L); }
+        if (rows > 4) { ci += cw; c40.intoArray(c, ci); c41.intoArray(c, ci + L); }
+        if (rows > 5) { ci += cw; c50.intoArray(c, ci); c51.intoArray(c, ci + L); }
     }
 
     private static void block6x1(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ap, int n,
