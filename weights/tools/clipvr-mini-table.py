@@ -6,7 +6,7 @@ cells already in FILE that the run directory does not hold are kept (a run direc
 what the repository keeps), and the table is printed over both.
 
 Usage: python3 weights/tools/clipvr-mini-table.py runs/table [--json weights/clipvr-mini-table.json [--merge]]"""
-import json, statistics, sys
+import json, os, statistics, sys
 from clipvr_runs import completed_runs
 args = sys.argv[1:]
 out, merge = None, "--merge" in args
@@ -24,6 +24,10 @@ for ds, run, r in completed_runs(root):
                   "epochs": c.get("epochs"), "wall_seconds": round(r.get("wall_seconds", 0), 1),
                   "lr": c.get("lr"), "optimizer": c.get("optimizer"), "batch": c.get("batch"), "inner": c.get("inner"),
                   "logit_scale": c.get("logit_scale"), "weights_sha256": c.get("weights_sha256")})
+    if c.get("label_mapping"):   # the label head is the default; a mapping names its kind and source-classes file
+        src = c.get("source_classes") or ""
+        cells[-1].update({"label_mapping": c["label_mapping"],
+                          "source_classes": src if src.startswith("bundled:") else os.path.basename(src)})
 
 def key(cell):
     return (cell["dataset"], cell["method"] + ("-" + cell["variant"] if cell["variant"] else "") + "-s" + str(cell["seed"]))
