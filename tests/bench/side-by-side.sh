@@ -6,10 +6,13 @@
 #
 #   python3 -m venv V && V/bin/pip install torch transformers      # the peer (not needed by the build or the tests)
 #   tests/bench/side-by-side.sh [--python V/bin/python] [--shared ../shared] [--reps 5] > bench.log 2>&1
+# With OLD=<a built checkout of an older commit> each round also runs that build's pretraining step (an A/B of a kernel
+# change in the same sitting as the peer).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 source tests/bench/common.sh "$@"
-echo "# clipvr $(git rev-parse --short HEAD); $("$PY" -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)')"
+[[ -z ${OLD:-} || -x $OLD/clipvr ]] || { echo "OLD=$OLD is not a clipvr checkout" >&2; exit 2; }
+echo "# clipvr $(git rev-parse --short HEAD)${OLD:+, old: $OLD at $(git -C "$OLD" rev-parse --short HEAD)}; $("$PY" -c 'import torch, transformers; print("torch", torch.__version__, "transformers", transformers.__version__)')"
 for round in 1 2; do
   echo "## round $round"
   ./clipvr bench --weights "$W" --what image --batch 32 --reps "$REPS"
@@ -20,6 +23,7 @@ for round in 1 2; do
   done
   CLIPVR_JAVA_OPTS=-Xmx2g $T ./clipvr bench --weights "$W" --what train-step --batch 32 --reps "$REPS"
   $T "$PY" "$SHARED/bench/torch_clip_bench.py" --what train-step --batch 32 --reps "$REPS" --threads 2
+  [[ -n ${OLD:-} ]] && { echo "# old code:"; (cd "$OLD" && $T ./clipvr bench --what pretrain-step --reps "$REPS"); }
   $T ./clipvr bench --what pretrain-step --reps "$REPS"
   $T ./clipvr bench --what pretrain-step --reps "$REPS" --replicas 2            # the same step, data parallel (pretrain --replicas)
   $T "$PY" "$SHARED/bench/torch_pretrain_bench.py" --reps "$REPS" --threads 2

@@ -13,6 +13,7 @@ out, merge = None, "--merge" in args
 if merge: args.remove("--merge")
 if "--json" in args:
     i = args.index("--json"); out = args[i + 1]; del args[i:i + 2]
+if merge and not out: sys.exit("--merge needs --json FILE")
 root = args[0] if args else "runs/table"
 rows, cells = {}, []
 for ds, run, r in completed_runs(root):
@@ -29,16 +30,17 @@ for ds, run, r in completed_runs(root):
         cells[-1].update({"label_mapping": c["label_mapping"],
                           "source_classes": src if src.startswith("bundled:") else os.path.basename(src)})
 
-def key(cell):
-    return (cell["dataset"], cell["method"] + ("-" + cell["variant"] if cell["variant"] else "") + "-s" + str(cell["seed"]))
+def row(cell):   # a table row: (dataset, method[-variant])
+    return (cell["dataset"], cell["method"] + ("-" + cell["variant"] if cell["variant"] else ""))
+def key(cell):   # a cell, ordered as its run directory name
+    return (cell["dataset"], row(cell)[1] + "-s" + str(cell["seed"]))
 if merge:
-    if not out: sys.exit("--merge needs --json FILE")
     have = {key(c) for c in cells}
     with open(out) as fh:
         cells += [c for c in json.load(fh)["cells"] if key(c) not in have]
     cells.sort(key=key)
 for cell in cells:
-    rows.setdefault(key(cell)[0:1] + (key(cell)[1].rsplit("-s", 1)[0],), []).append((cell["top1"], cell["epochs"], cell["wall_seconds"]))
+    rows.setdefault(row(cell), []).append((cell["top1"], cell["epochs"], cell["wall_seconds"]))
 print("| dataset | method | seeds | top-1 % (mean ± sample std) | epochs | wall s per run (mean) |")
 print("|---|---|---:|---:|---:|---:|")
 for (ds, m), v in sorted(rows.items()):

@@ -38,11 +38,11 @@ final class GemmKernel {
 
     private static int nrVectors() {
         String p = System.getProperty("clipvr.gemm.nrVectors");
-        if (p != null) {
-            if (!p.trim().equals("2") && !p.trim().equals("4"))
-                throw new IllegalArgumentException("-Dclipvr.gemm.nrVectors must be 2 or 4, got '" + p + "'");
-            return Integer.parseInt(p.trim());
-        }
+        if (p != null) return switch (p.trim()) {
+            case "2" -> 2;
+            case "4" -> 4;
+            default -> throw new IllegalArgumentException("-Dclipvr.gemm.nrVectors must be 2 or 4, got '" + p + "'");
+        };
         String arch = System.getProperty("os.arch", "");
         boolean x86 = arch.equals("amd64") || arch.equals("x86_64") || arch.equals("x86");
         return x86 && S.vectorBitSize() < 512 ? 2 : 4;
