@@ -11,11 +11,11 @@ import jdk.incubator.vector.VectorSpecies;
  *   tile[MR, NR] = sum over p < kc of  ap[p*MR + r] (broadcast) * bp[p*NR + (0..NR-1)]
  *   C[r, :]      = alpha * tile[r, :] + beta * C[r, :]          (beta == 0: C is not read)
  * </pre>
- * MR = 6 rows, NR4 = 4 vectors of the preferred species (64 floats with 512-bit AVX-512 on Zen 4).
+ * MR6 = 6 rows, NR4 = 4 vectors of the preferred species (64 floats with 512-bit AVX-512 on Zen 4).
  * The 6 x 4 = 24 accumulators, 4 B vectors and 1 broadcast A value take 29 of the 32
  * vector registers of AVX-512, so nothing spills; each k step does 24 independent FMAs (enough to cover
  * the 4-cycle FMA latency on 1-2 pipes) for 4 vector loads + 6 scalar broadcasts, i.e. far below the
- * load-port limit. With AVX2's 16 registers this tile spills, so there {@link GemmKernelAvx2}'s 6 x 2 tile runs
+ * load-port limit. With AVX2's 16 registers this tile spills, so there {@link GemmKernelAvx2}'s 4 x 2 tile runs
  * instead: {@link #NR} is the width the blocking uses, {@link #NV} vectors ({@code -Dclipvr.gemm.nrVectors=2|4}).
  */
 final class GemmKernel {
@@ -24,8 +24,8 @@ final class GemmKernel {
     static final VectorSpecies<Float> S = FloatVector.SPECIES_PREFERRED;
     /** Floats per vector (16 on AVX-512). */
     static final int L = S.length();
-    /** Rows of a micro-tile. */
-    static final int MR = 6;
+    /** Rows of this class's wide micro-tile: 6. */
+    static final int MR6 = 6;
     /** Columns of this class's wide micro-tile: 4 vectors. */
     static final int NR4 = 4 * L;
     /**
@@ -35,6 +35,8 @@ final class GemmKernel {
     static final int NV = nrVectors();
     /** Columns of a micro-tile as the blocking and packing use it: NV vectors. */
     static final int NR = NV * L;
+    /** Rows of a micro-tile as the blocking and packing use it: 4 with the 2-vector tile, else 6. */
+    static final int MR = NV == 2 ? GemmKernelAvx2.MR4 : MR6;
 
     private static int nrVectors() {
         String p = System.getProperty("clipvr.gemm.nrVectors");
@@ -80,7 +82,7 @@ final class GemmKernel {
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
         FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
         for (int p = 0; p < kc; p++) {
-            int bi = bIdx + p * NR4, ai = aIdx + p * MR;
+            int bi = bIdx + p * NR4, ai = aIdx + p * MR6;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);
@@ -119,7 +121,7 @@ final class GemmKernel {
         FloatVector c40 = z, c41 = z, c42 = z, c43 = z;
         FloatVector c50 = z, c51 = z, c52 = z, c53 = z;
         for (int p = 0; p < kc; p++) {
-            int bi = bIdx + p * NR4, ai = aIdx + p * MR;
+            int bi = bIdx + p * NR4, ai = aIdx + p * MR6;
             FloatVector b0 = FloatVector.fromArray(S, bp, bi);
             FloatVector b1 = FloatVector.fromArray(S, bp, bi + L);
             FloatVector b2 = FloatVector.fromArray(S, bp, bi + 2 * L);

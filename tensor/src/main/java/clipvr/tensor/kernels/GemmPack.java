@@ -43,6 +43,12 @@ final class GemmPack {
                     ap[d] = a[s0 + p]; ap[d + 1] = a[s1 + p]; ap[d + 2] = a[s2 + p];
                     ap[d + 3] = a[s3 + p]; ap[d + 4] = a[s4 + p]; ap[d + 5] = a[s5 + p];
                 }
+            } else if (!transA && mr == MR && MR == 4) {
+                // the same for the 4-row panels of the AVX2 tile
+                int s0 = aOff + (ic + ir) * lda + pc, s1 = s0 + lda, s2 = s1 + lda, s3 = s2 + lda;
+                for (int p = 0, d = dst; p < kc; p++, d += 4) {
+                    ap[d] = a[s0 + p]; ap[d + 1] = a[s1 + p]; ap[d + 2] = a[s2 + p]; ap[d + 3] = a[s3 + p];
+                }
             } else if (!transA) {
                 // op(A)(i, p) = a[aOff + i*lda + p]: each source row is contiguous in p.
                 for (int i = 0; i < mr; i++) {

@@ -26,7 +26,7 @@ import static clipvr.tensor.kernels.GemmKernel.NR;
  *   <li>the B panel KC x NC = 512 x 3072 floats = 6 MiB sits in L3 and is reused M/MC times;</li>
  *   <li>a large KC amortises the 24 loads + 24 stores of C per tile over 24 * KC FMAs (&lt; 1%).</li>
  * </ul>
- * With AVX2 (16 registers) the micro-tile is 6 x 2 vectors, NR = 16 ({@link GemmKernelAvx2}), the same blocking.
+ * With AVX2 (16 registers) the micro-tile is 4 x 2 vectors, MR = 4, NR = 16 ({@link GemmKernelAvx2}), the same blocking.
  * Measured on this machine (2 threads, best of 20): KC in {384, 512}, MC in {96, 120} are all within
  * noise of each other (175-186 GFLOP/s); KC = 256 or MC = 60 lose 10-20% (C traffic, kernel call
  * overhead), MC = 240 / KC = 768 lose a little (A block and B micro-panel crowd L2).

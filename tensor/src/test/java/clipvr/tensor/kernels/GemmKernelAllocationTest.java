@@ -29,7 +29,7 @@ class GemmKernelAllocationTest {
         var mx = (com.sun.management.ThreadMXBean) threads;
         assumeTrue(mx.isThreadAllocatedMemorySupported() && mx.isThreadAllocatedMemoryEnabled(), "allocation counter off");
 
-        // whole micro-tiles only (MR = 6 rows, NR = 4 vectors), so every tile goes through the full kernels
+        // whole micro-tiles only (MR x NR as this machine's blocking uses them), so every tile goes through the full kernels
         int M = 16 * GemmKernel.MR, N = 2 * GemmKernel.NR, K = 64;
         Random r = new Random(7);
         float[] a = new float[M * K], b = new float[K * N], c = new float[M * N];
