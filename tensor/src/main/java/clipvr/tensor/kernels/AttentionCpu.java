@@ -79,20 +79,21 @@ public final class AttentionCpu {
     /**
      * c[i·cw + j] = Σ_{p < n} A(i, p)·b[p·bw + j] for i < m and j < w (w a multiple of L, at most bw), with
      * A(i, p) = a[aOff + i·ai + p·ap], so A or Aᵀ: one fma chain per element over p in order, from zero, as the GEMM
-     * micro-kernel accumulates it, in 6-row × 4-vector register blocks (6 × 2 where the GEMM uses its AVX2 tile,
-     * {@link GemmKernel#NV}), then 6 × 1 for the last vectors. Rows past m
+     * micro-kernel accumulates it, in 6-row × 4-vector register blocks (4 × 2 where the GEMM uses its AVX2 tile,
+     * {@link GemmKernel#NV}: {@link #gemm4}), then 6 × 1 for the last vectors. Rows past m
      * repeat row m − 1 and are not stored.
      */
     static void gemm(float[] a, int aOff, int ai, int ap, int m, int n, float[] b, int bw, int w, float[] c, int cw) {
+        if (GemmKernel.NV == 2) {
+            gemm4(a, aOff, ai, ap, m, n, b, bw, w, c, cw);
+            return;
+        }
         for (int i0 = 0; i0 < m; i0 += 6) {
             int rows = Math.min(6, m - i0);
             int a0 = aOff + i0 * ai, a1 = aOff + Math.min(i0 + 1, m - 1) * ai, a2 = aOff + Math.min(i0 + 2, m - 1) * ai,
                 a3 = aOff + Math.min(i0 + 3, m - 1) * ai, a4 = aOff + Math.min(i0 + 4, m - 1) * ai, a5 = aOff + Math.min(i0 + 5, m - 1) * ai;
             int j = 0;
-            if (GemmKernel.NV == 4)
-                for (; j + 4 * L <= w; j += 4 * L) block6x4(a, a0, a1, a2, a3, a4, a5, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
-            else
-                for (; j + 2 * L <= w; j += 2 * L) block6x2(a, a0, a1, a2, a3, a4, a5, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
+            for (; j + 4 * L <= w; j += 4 * L) block6x4(a, a0, a1, a2, a3, a4, a5, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
             for (; j < w; j += L) block6x1(a, a0, a1, a2, a3, a4, a5, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
         }
     }
@@ -126,11 +127,25 @@ public final class AttentionCpu {
         if (rows > 5) { ci += cw; c50.intoArray(c, ci); c51.intoArray(c, ci + L); c52.intoArray(c, ci + 2 * L); c53.intoArray(c, ci + 3 * L); }
     }
 
-    /** 6 x 2 vectors: the block for AVX2's 16 registers (6 x 4 spills there). */
-    private static void block6x2(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ap, int n,
+    /**
+     * {@link #gemm} for AVX2's 16 registers, the GEMM's {@link GemmKernelAvx2} shape: 4-row × 2-vector blocks (8
+     * accumulators; 6 × 4 needs 29 registers, and C2 spilled an accumulator of 6 × 2 in every step), then 4 × 1.
+     */
+    private static void gemm4(float[] a, int aOff, int ai, int ap, int m, int n, float[] b, int bw, int w, float[] c, int cw) {
+        for (int i0 = 0; i0 < m; i0 += 4) {
+            int rows = Math.min(4, m - i0);
+            int a0 = aOff + i0 * ai, a1 = aOff + Math.min(i0 + 1, m - 1) * ai, a2 = aOff + Math.min(i0 + 2, m - 1) * ai,
+                a3 = aOff + Math.min(i0 + 3, m - 1) * ai;
+            int j = 0;
+            for (; j + 2 * L <= w; j += 2 * L) block4x2(a, a0, a1, a2, a3, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
+            for (; j < w; j += L) block4x1(a, a0, a1, a2, a3, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
+        }
+    }
+
+    private static void block4x2(float[] a, int a0, int a1, int a2, int a3, int ap, int n,
                                  float[] b, int bw, int j, float[] c, int ci, int cw, int rows) {
         FloatVector z = FloatVector.zero(S);
-        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z, c40 = z, c41 = z, c50 = z, c51 = z;
+        FloatVector c00 = z, c01 = z, c10 = z, c11 = z, c20 = z, c21 = z, c30 = z, c31 = z;
         for (int p = 0, bi = j, pa = 0; p < n; p++, bi += bw, pa += ap) {
             FloatVector b0 = FloatVector.fromArray(S, b, bi), b1 = FloatVector.fromArray(S, b, bi + L);
             FloatVector x = FloatVector.broadcast(S, a[a0 + pa]);
@@ -141,17 +156,27 @@ public final class AttentionCpu {
             c20 = x.fma(b0, c20); c21 = x.fma(b1, c21);
             x = FloatVector.broadcast(S, a[a3 + pa]);
             c30 = x.fma(b0, c30); c31 = x.fma(b1, c31);
-            x = FloatVector.broadcast(S, a[a4 + pa]);
-            c40 = x.fma(b0, c40); c41 = x.fma(b1, c41);
-            x = FloatVector.broadcast(S, a[a5 + pa]);
-            c50 = x.fma(b0, c50); c51 = x.fma(b1, c51);
         }
         c00.intoArray(c, ci); c01.intoArray(c, ci + L);
         if (rows > 1) { ci += cw; c10.intoArray(c, ci); c11.intoArray(c, ci + L); }
         if (rows > 2) { ci += cw; c20.intoArray(c, ci); c21.intoArray(c, ci + L); }
         if (rows > 3) { ci += cw; c30.intoArray(c, ci); c31.intoArray(c, ci + L); }
-        if (rows > 4) { ci += cw; c40.intoArray(c, ci); c41.intoArray(c, ci + L); }
-        if (rows > 5) { ci += cw; c50.intoArray(c, ci); c51.intoArray(c, ci + L); }
+    }
+
+    private static void block4x1(float[] a, int a0, int a1, int a2, int a3, int ap, int n,
+                                 float[] b, int bw, int j, float[] c, int ci, int cw, int rows) {
+        FloatVector z = FloatVector.zero(S), c0 = z, c1 = z, c2 = z, c3 = z;
+        for (int p = 0, bi = j, pa = 0; p < n; p++, bi += bw, pa += ap) {
+            FloatVector bv = FloatVector.fromArray(S, b, bi);
+            c0 = FloatVector.broadcast(S, a[a0 + pa]).fma(bv, c0);
+            c1 = FloatVector.broadcast(S, a[a1 + pa]).fma(bv, c1);
+            c2 = FloatVector.broadcast(S, a[a2 + pa]).fma(bv, c2);
+            c3 = FloatVector.broadcast(S, a[a3 + pa]).fma(bv, c3);
+        }
+        c0.intoArray(c, ci);
+        if (rows > 1) c1.intoArray(c, ci += cw);
+        if (rows > 2) c2.intoArray(c, ci += cw);
+        if (rows > 3) c3.intoArray(c, ci += cw);
     }
 
     private static void block6x1(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ap, int n,
