@@ -35,6 +35,14 @@ public final class Var {
      */
     public static final class Node {
         private Tensor grad;
+        /**
+         * Whether {@link #grad} of this intermediate node is a tensor only this node holds (a sum it made, or an owned
+         * contribution), so further contributions may be added into it in place instead of allocating a new sum per
+         * contribution (a JFR allocation profile of a pretraining step put 16 % of all bytes in those sums). A
+         * gradient handed in by {@link #accumulate} may be the same tensor another node holds (add passes one g to
+         * both inputs), so it is never written.
+         */
+        private boolean gradOwned;
         private final boolean requiresGrad, leaf;
         private Node[] parents;
         private Backward backward;
@@ -70,10 +78,22 @@ public final class Var {
             Tensor s = g.sumTo(shape);
             if (s.dtype() != dtype)
                 throw new IllegalStateException("gradient dtype " + s.dtype() + " for " + dtype + " value of op " + op);
-            // a leaf keeps its own contiguous copy: s may be a broadcast view of g or shared with other inputs
-            // (not when g is owned and s is g itself, already contiguous)
-            if (grad == null) grad = leaf && !(owned && s == g && s.isContiguous()) ? s.copy() : s;
-            else grad = grad.add(s);
+            boolean sOwned = owned && s == g && s.isContiguous();     // a fresh tensor no one else holds
+            if (grad == null) {
+                // a leaf keeps its own contiguous copy: s may be a broadcast view of g or shared with other inputs
+                grad = leaf && !sOwned ? s.copy() : s;
+                gradOwned = !leaf && sOwned;
+            } else if (leaf) {
+                grad = grad.add(s);                  // a leaf's gradient may have been handed out (grad()): never in place
+            } else if (gradOwned) {
+                grad.addInPlace(s, 1.0);             // grad + s into the sum this node already owns
+            } else if (sOwned) {
+                grad = s.addInPlace(grad, 1.0);      // s + grad == grad + s (IEEE addition commutes): the same bits
+                gradOwned = true;
+            } else {
+                grad = grad.add(s);
+                gradOwned = true;
+            }
         }
     }
 

@@ -33,6 +33,33 @@ class GraphBehaviourTest {
         assertGrad("fan-out", v -> { Var a = v.getFirst(); return a.mul(a).add(a.exp()).add(a.mul(3.0)); }, x0);
     }
 
+    /**
+     * An intermediate node adds later contributions into a gradient in place only when it owns it: add hands one g to
+     * both its inputs, so p, which also gets fresh products (tanh', QuickGELU'), must not write into the g that q holds
+     * too and reads when its own backward runs. With the term ½Σq first, q's backward runs last of all, after p got
+     * the shared g and then the fresh products. By hand: p = 2x, q = 3p, z = p + q, L = ½Σq + Σtanh p + Σ QuickGELU p
+     * + Σz², so dL/dq = 2z + ½, dL/dp = 2z + (1 − tanh² p) + QuickGELU'(p) + 3·dL/dq and dL/dx = 2·dL/dp. Both orders.
+     */
+    @Test
+    void inPlaceAccumulationNeverWritesAGradientAnotherNodeHolds() {
+        Tensor x0 = uniform(5, -1, 1, 2, 3);
+        for (boolean qFirst : new boolean[] {true, false}) {
+            Function<Var, Var> loss = a -> {
+                Var p = a.mul(2.0), q = p.mul(3.0), z = p.add(q);
+                Var half = q.mul(0.5).sum(), fresh = p.tanh().sum().add(p.quickGelu().sum()), shared = z.mul(z).sum();
+                return qFirst ? half.add(fresh).add(shared) : shared.add(fresh).add(half);
+            };
+            Var x = Var.param(x0);
+            loss.apply(x).backward();
+            for (int i = 0; i < x0.numel(); i++) {
+                double v = x0.getFlat(i), p = 2 * v, z = 8 * v, t = Math.tanh(p), sg = 1 / (1 + Math.exp(-1.702 * p));
+                double dq = 2 * z + 0.5, dp = 2 * z + (1 - t * t) + (sg + 1.702 * p * sg * (1 - sg)) + 3 * dq;
+                assertEquals(2 * dp, x.grad().getFlat(i), 1e-12, (qFirst ? "q's term first" : "q's term last") + ", element " + i);
+            }
+            assertGrad("shared and owned contributions", v -> loss.apply(v.getFirst()), x0);
+        }
+    }
+
     /** Calling backward twice on fresh graphs over the same leaf accumulates (like PyTorch, until zeroGrad). */
     @Test
     void leafGradientsAccumulateAcrossBackwardCalls() {

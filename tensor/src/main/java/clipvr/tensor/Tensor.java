@@ -484,6 +484,9 @@ public final class Tensor {
     /** this *= c, in place. */
     public Tensor mulInPlace(double c) { Elementwise.scaleInPlace(this, c); return this; }
 
+    /** this *= o elementwise (o broadcast to this shape), in place; this * o == o * this bit for bit. */
+    public Tensor mulInPlace(Tensor o) { Elementwise.binaryInPlace(BinaryOp.MUL, this, o); return this; }
+
     // ------------------------------------------------------------------ reductions (ops/Reductions)
 
     public Tensor sum(int[] axes, boolean keepdim) { return Reductions.sum(this, axes, keepdim); }

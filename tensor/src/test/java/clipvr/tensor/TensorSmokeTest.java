@@ -26,6 +26,23 @@ class TensorSmokeTest {
         assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[2]"), e.getMessage());
     }
 
+    /** mulInPlace(Tensor): by hand, with a broadcast operand and into a strided view; shapes that do not fit fail by name. */
+    @Test void mulInPlaceWithATensor() {
+        Tensor a = Tensor.of(new float[]{1, 2, 3, 4, 5, 6}, 2, 3);
+        Tensor same = a.mulInPlace(Tensor.of(new float[]{10, 20, 30}, 3));
+        assertSame(a, same);
+        assertArrayEquals(new float[]{10, 40, 90, 40, 100, 180}, a.toFloatArray());
+        Tensor t = Tensor.of(new float[]{1, 2, 3, 4, 5, 6}, 2, 3);
+        t.mT().mulInPlace(Tensor.of(new float[]{2, -1}, 2));                        // column j of t scaled by [2, -1][i]
+        assertArrayEquals(new float[]{2, 4, 6, -4, -5, -6}, t.toFloatArray());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(DType.F32, 3).mulInPlace(Tensor.zeros(DType.F32, 2, 3)));
+        assertTrue(e.getMessage().contains("[2, 3]") && e.getMessage().contains("[3]"), e.getMessage());
+        e = assertThrows(IllegalArgumentException.class,
+                () -> Tensor.zeros(DType.F32, 3).expand(2, 3).mulInPlace(Tensor.zeros(DType.F32, 2, 3)));
+        assertTrue(e.getMessage().contains("broadcast view"), e.getMessage());
+    }
+
     @Test void matmulAgreesWithNaive() {
         var rng = new SplittableRandom(1);
         Tensor a = Tensor.randn(DType.F64, rng, 2, 5, 7), b = Tensor.randn(DType.F64, rng, 7, 3);

@@ -12,7 +12,8 @@ public final class Activations {
     static Var unary(String name, Var x, UnaryOp f, UnaryOp fPrime) {
         Var.Node nx = x.node();
         Tensor xd = x.data();
-        return Var.result(xd.unary(f), name, g -> nx.accumulate(g.mul(xd.unary(fPrime))), x);
+        // g·f'(x) written into the fresh f'(x) (d·g == g·d: the same bits, one activation-sized tensor fewer)
+        return Var.result(xd.unary(f), name, g -> nx.accumulateOwned(xd.unary(fPrime).mulInPlace(g)), x);
     }
 
     /** z = eˣ, dz/dx = z. */

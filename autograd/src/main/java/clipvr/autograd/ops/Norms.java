@@ -42,12 +42,13 @@ public final class Norms {
             // an empty axis list means "all axes" to sum(), so a rank-1 x (no row axes) must skip the sum
             boolean rows = rowsAxes.length > 0;
             if (nw != null && nw.requiresGrad()) {
-                Tensor xhat = xd.sub(r.mean().unsqueeze(-1)).mul(r.rstd().unsqueeze(-1));   // [..., D]
-                nw.accumulate(rows ? g.mul(xhat).sum(rowsAxes, false).reshape(d) : g.mul(xhat));
+                // xhat·g in one [..., D] buffer: the same operations and order as (x − mean)·rstd, then g·xhat
+                Tensor gxhat = xd.sub(r.mean().unsqueeze(-1)).mulInPlace(r.rstd().unsqueeze(-1)).mulInPlace(g);
+                nw.accumulate(rows ? gxhat.sum(rowsAxes, false).reshape(d) : gxhat);
             }
             if (nb != null && nb.requiresGrad()) nb.accumulate(rows ? g.sum(rowsAxes, false).reshape(d) : g);
             if (nx.requiresGrad())                                          // one fused row kernel
-                nx.accumulate(Normalization.layerNormBackward(xd, g, wd, r.mean(), r.rstd()));
+                nx.accumulateOwned(Normalization.layerNormBackward(xd, g, wd, r.mean(), r.rstd()));
         }, x, weight, bias);
     }
 }

@@ -58,6 +58,18 @@ public final class Elementwise {
         Backends.of(y).binary(BinaryOp.ADD, y, xs, y);
     }
 
+    /** y = op(y, x) in place (x broadcast to y's shape); y may be a strided view whose elements do not overlap. */
+    public static void binaryInPlace(BinaryOp op, Tensor y, Tensor x) {
+        sameDType(op.name().toLowerCase() + "InPlace", y, x);
+        for (int d = 0; d < y.rank(); d++)
+            if (y.strides()[d] == 0 && y.size(d) > 1)
+                throw new IllegalArgumentException(op.name().toLowerCase() + "InPlace: target is a broadcast view " + Shape.str(y.shape()));
+        if (!java.util.Arrays.equals(Shape.broadcast(op.name().toLowerCase() + "InPlace", y.shape(), x.shape()), y.shape()))
+            throw new IllegalArgumentException(op.name().toLowerCase() + "InPlace: " + Shape.str(x.shape())
+                    + " does not broadcast to the target's shape " + Shape.str(y.shape()));
+        Backends.of(y).binary(op, y, x.expand(y.shape()), y);
+    }
+
     /** y *= c in place; y must be contiguous. */
     public static void scaleInPlace(Tensor y, double c) {
         if (!y.isContiguous()) throw new IllegalArgumentException("mulInPlace: target must be contiguous, shape " + Shape.str(y.shape()));
