@@ -11,7 +11,17 @@ public final class Shapes {
     public static Var reshape(Var x, int... shape) {
         int[] s = x.shape();
         Var.Node nx = x.node();
-        return Var.result(x.data().reshape(shape), "reshape", g -> nx.accumulate(g.reshape(s)), x);
+        return Var.result(x.data().reshape(shape), "reshape", g -> accumulateReshaped(nx, g, s), x);
+    }
+
+    /**
+     * nx += g viewed as shape s. A strided g that cannot be viewed so is copied by reshape; that copy is this call's
+     * own (accumulateOwned: later contributions may be added into it), a view of g is not.
+     */
+    private static void accumulateReshaped(Var.Node nx, Tensor g, int[] s) {
+        Tensor r = g.reshape(s);
+        if (r.storage() != g.storage()) nx.accumulateOwned(r);
+        else nx.accumulate(r);
     }
 
     public static Var permute(Var x, int... perm) {
@@ -39,7 +49,7 @@ public final class Shapes {
         return Var.result(x.data().narrow(axis, start, length), "narrow", g -> {
             Tensor full = Tensor.zeros(g.device(), g.dtype(), s);
             full.narrow(axis, start, length).copyFrom(g);
-            nx.accumulate(full);
+            nx.accumulateOwned(full);
         }, x);
     }
 
@@ -50,7 +60,7 @@ public final class Shapes {
         return Var.result(x.data().select(a, index), "select", g -> {
             Tensor full = Tensor.zeros(g.device(), g.dtype(), s);
             full.select(a, index).copyFrom(g);
-            nx.accumulate(full);
+            nx.accumulateOwned(full);
         }, x);
     }
 
@@ -62,12 +72,12 @@ public final class Shapes {
     public static Var squeeze(Var x, int axis) {
         int[] s = x.shape();
         Var.Node nx = x.node();
-        return Var.result(x.data().squeeze(axis), "squeeze", g -> nx.accumulate(g.reshape(s)), x);
+        return Var.result(x.data().squeeze(axis), "squeeze", g -> accumulateReshaped(nx, g, s), x);
     }
 
     public static Var unsqueeze(Var x, int axis) {
         int[] s = x.shape();
         Var.Node nx = x.node();
-        return Var.result(x.data().unsqueeze(axis), "unsqueeze", g -> nx.accumulate(g.reshape(s)), x);
+        return Var.result(x.data().unsqueeze(axis), "unsqueeze", g -> accumulateReshaped(nx, g, s), x);
     }
 }
