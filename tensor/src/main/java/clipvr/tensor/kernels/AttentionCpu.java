@@ -129,7 +129,7 @@ public final class AttentionCpu {
 
     /**
      * {@link #gemm} for AVX2's 16 registers, the GEMM's {@link GemmKernelAvx2} shape: 4-row × 2-vector blocks (8
-     * accumulators; 6 × 4 needs 29 registers, and C2 spilled an accumulator of 6 × 2 in every step), then 4 × 1.
+     * accumulators; 6 × 4 needs 29 registers, and C2 spilled an accumulator of 6 × 2 in every step), then 6 × 1.
      */
     private static void gemm4(float[] a, int aOff, int ai, int ap, int m, int n, float[] b, int bw, int w, float[] c, int cw) {
         for (int i0 = 0; i0 < m; i0 += 4) {
@@ -138,7 +138,8 @@ public final class AttentionCpu {
                 a3 = aOff + Math.min(i0 + 3, m - 1) * ai;
             int j = 0;
             for (; j + 2 * L <= w; j += 2 * L) block4x2(a, a0, a1, a2, a3, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
-            for (; j < w; j += L) block4x1(a, a0, a1, a2, a3, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
+            // the last vector column: 6 x 1 with rows 4 and 5 repeating row 3 (rows <= 4 are stored)
+            for (; j < w; j += L) block6x1(a, a0, a1, a2, a3, a3, a3, ap, n, b, bw, j, c, i0 * cw + j, cw, rows);
         }
     }
 
@@ -161,22 +162,6 @@ public final class AttentionCpu {
         if (rows > 1) { ci += cw; c10.intoArray(c, ci); c11.intoArray(c, ci + L); }
         if (rows > 2) { ci += cw; c20.intoArray(c, ci); c21.intoArray(c, ci + L); }
         if (rows > 3) { ci += cw; c30.intoArray(c, ci); c31.intoArray(c, ci + L); }
-    }
-
-    private static void block4x1(float[] a, int a0, int a1, int a2, int a3, int ap, int n,
-                                 float[] b, int bw, int j, float[] c, int ci, int cw, int rows) {
-        FloatVector z = FloatVector.zero(S), c0 = z, c1 = z, c2 = z, c3 = z;
-        for (int p = 0, bi = j, pa = 0; p < n; p++, bi += bw, pa += ap) {
-            FloatVector bv = FloatVector.fromArray(S, b, bi);
-            c0 = FloatVector.broadcast(S, a[a0 + pa]).fma(bv, c0);
-            c1 = FloatVector.broadcast(S, a[a1 + pa]).fma(bv, c1);
-            c2 = FloatVector.broadcast(S, a[a2 + pa]).fma(bv, c2);
-            c3 = FloatVector.broadcast(S, a[a3 + pa]).fma(bv, c3);
-        }
-        c0.intoArray(c, ci);
-        if (rows > 1) c1.intoArray(c, ci += cw);
-        if (rows > 2) c2.intoArray(c, ci += cw);
-        if (rows > 3) c3.intoArray(c, ci += cw);
     }
 
     private static void block6x1(float[] a, int a0, int a1, int a2, int a3, int a4, int a5, int ap, int n,
