@@ -174,8 +174,7 @@ final class GemmKernel {
      */
     static void edge(int mr, int nr, int kc, float[] ap, int aIdx, float[] bp, int bIdx,
                      float alpha, float beta, float[] c, int cIdx, int ldc, float[] scratch) {
-        if (NV == 2) GemmKernelAvx2.tileStore(kc, ap, aIdx, bp, bIdx, 1f, scratch, 0, NR);
-        else tileStore(kc, ap, aIdx, bp, bIdx, 1f, scratch, 0, NR);
+        tile(kc, ap, aIdx, bp, bIdx, 1f, 0f, scratch, 0, NR);             // beta 0: the scratch tile is only written
         FloatVector av = FloatVector.broadcast(S, alpha);
         for (int r = 0; r < mr; r++) {
             int ci = cIdx + r * ldc, si = r * NR;

@@ -6,6 +6,8 @@ import clipvr.tensor.Device;
 import clipvr.tensor.Shape;
 import clipvr.tensor.Tensor;
 
+import java.util.Arrays;
+
 /** Elementwise ops with NumPy broadcasting; the arithmetic is in the backend kernels. */
 public final class Elementwise {
     private Elementwise() {}
@@ -50,23 +52,19 @@ public final class Elementwise {
 
     /** y += alpha·x in place (x broadcast to y's shape); y may be a strided view whose elements do not overlap. */
     public static void axpyInPlace(Tensor y, Tensor x, double alpha) {
-        sameDType("addInPlace", y, x);
-        for (int d = 0; d < y.rank(); d++)
-            if (y.strides()[d] == 0 && y.size(d) > 1)
-                throw new IllegalArgumentException("addInPlace: target is a broadcast view " + Shape.str(y.shape()));
-        Tensor xs = alpha == 1.0 ? x.expand(y.shape()) : binary(BinaryOp.MUL, x, Tensor.scalar(x.dtype(), alpha)).expand(y.shape());
-        Backends.of(y).binary(BinaryOp.ADD, y, xs, y);
+        binaryInPlace(BinaryOp.ADD, y, alpha == 1.0 ? x : binary(BinaryOp.MUL, x, Tensor.scalar(x.dtype(), alpha)));
     }
 
     /** y = op(y, x) in place (x broadcast to y's shape); y may be a strided view whose elements do not overlap. */
     public static void binaryInPlace(BinaryOp op, Tensor y, Tensor x) {
-        sameDType(op.name().toLowerCase() + "InPlace", y, x);
+        String name = op.name().toLowerCase() + "InPlace";
+        sameDType(name, y, x);
         for (int d = 0; d < y.rank(); d++)
             if (y.strides()[d] == 0 && y.size(d) > 1)
-                throw new IllegalArgumentException(op.name().toLowerCase() + "InPlace: target is a broadcast view " + Shape.str(y.shape()));
-        if (!java.util.Arrays.equals(Shape.broadcast(op.name().toLowerCase() + "InPlace", y.shape(), x.shape()), y.shape()))
-            throw new IllegalArgumentException(op.name().toLowerCase() + "InPlace: " + Shape.str(x.shape())
-                    + " does not broadcast to the target's shape " + Shape.str(y.shape()));
+                throw new IllegalArgumentException(name + ": target is a broadcast view " + Shape.str(y.shape()));
+        if (!Arrays.equals(Shape.broadcast(name, y.shape(), x.shape()), y.shape()))
+            throw new IllegalArgumentException(name + ": " + Shape.str(x.shape()) + " does not broadcast to the target's shape "
+                    + Shape.str(y.shape()));
         Backends.of(y).binary(op, y, x.expand(y.shape()), y);
     }
 
