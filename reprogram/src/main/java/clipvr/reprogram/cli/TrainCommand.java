@@ -10,6 +10,7 @@ import picocli.CommandLine.Option;
 
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
@@ -52,8 +53,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clusters", description = "DVP-cls clusters K (default: DVP's per-dataset value, else 3)") Integer clusters;
     @Option(names = "--kmeans-init", description = "DVP-cls k-means restarts (default 10)") Integer kmeansInit;
     @Option(names = "--templates", description = "label templates for zeroshot / label-head methods: cifar, gtsrb, mnist, simple, vr, or a file (default: 'This is a photo of {}.')") String templates;
-    @Option(names = "--label-mapping", description = "ilm, flm or rlm: replace the label head by CLIP zero-shot over --source-classes plus SMM's one-to-one output label mapping (vp, ar, smm, smm-pad/narrow/medium/full; default: the label head)") String labelMapping;
+    @Option(names = "--label-mapping", description = "ilm, flm or rlm: replace the label head by CLIP zero-shot over --source-classes plus SMM's one-to-one output label mapping (vp, ar, smm, smm-pad/narrow/medium/full; attrvr with --source-descriptions; default: the label head)") String labelMapping;
     @Option(names = "--source-classes", description = "source classes of --label-mapping, one name per line (default: the bundled CIFAR-100 names)") Path sourceClasses;
+    @Option(names = "--source-descriptions", split = ",", paramLabel = "KEY", description = "attrvr with --label-mapping: dataset keys whose <KEY>_des.json and <KEY>_dist.json (bundled or in --descriptions) describe the --source-classes, e.g. cifar10,gtsrb") List<String> sourceDescriptions;
     @Option(names = "--quiet", description = "no progress bar and no per-epoch lines") boolean quiet;
 
     @picocli.CommandLine.Mixin DeviceOption deviceOption = new DeviceOption();
@@ -105,6 +107,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (b.method != null)                                               // before any weights or data are loaded
             clipvr.reprogram.train.Reprogrammer.requireOnDevice(b.method, labelMapping, device);
         if (sourceClasses != null) b.sourceClasses = sourceClasses.toString();
+        if (sourceDescriptions != null) b.sourceDescriptions = sourceDescriptions;
         if (templates != null) {
             if (b.method != null && b.method.usesDescriptions())
                 throw new IllegalArgumentException("--templates: " + b.method + " scores descriptions, not label templates");

@@ -116,6 +116,31 @@ public final class DescriptionFile {
         return new DescriptionFile(Collections.unmodifiableMap(map), source);
     }
 
+    /**
+     * One file over {@code classNames} (in that order) made of several: each class's sentences come from the one file
+     * that has the class; a class in none of them is left out (a validator then reports it missing). Source: the
+     * parts' sources joined with " + ".
+     *
+     * @throws BadInputException if two files describe the same class of {@code classNames}
+     */
+    public static DescriptionFile merge(List<DescriptionFile> parts, List<String> classNames) {
+        Map<String, List<String>> map = new LinkedHashMap<>();
+        Map<String, String> from = new LinkedHashMap<>();
+        for (String cls : classNames) {
+            for (DescriptionFile f : parts) {
+                List<String> s = f.classes.get(cls);
+                if (s == null) continue;
+                if (from.containsKey(cls))
+                    throw new BadInputException("class '" + cls + "' is described in both " + from.get(cls) + " and " + f.source
+                            + "; merge needs each class in one file");
+                map.put(cls, s);
+                from.put(cls, f.source);
+            }
+        }
+        String source = String.join(" + ", parts.stream().map(DescriptionFile::source).toList());
+        return new DescriptionFile(Collections.unmodifiableMap(map), source);
+    }
+
     /** Where this file was read from (for messages). */
     public String source() { return source; }
 

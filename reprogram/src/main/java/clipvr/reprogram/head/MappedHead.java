@@ -9,26 +9,33 @@ import java.util.Objects;
 
 /**
  * A frozen source classifier followed by a one-to-one output label mapping (SMM spec §5.4, with CLIP in the role of
- * the classifier without a text head): the source classifier is CLIP zero-shot over S source classes, a fixed table
- * T_S [S, E] (label template, L2-normalised), giving source logits scale · v̂ T_Sᵀ [B, S]; the target logits are
- * {@link LabelMapping#apply} of those, [B, C]. The mapping is replaced by the trainer (ILM every epoch, FLM once).
+ * the classifier without a text head). The source classifier is a head over S source classes: for VP, AR and SMM,
+ * CLIP zero-shot, a {@link LabelHead} over the fixed table T_S [S, E] (label template, L2-normalised), giving source
+ * logits scale · v̂ T_Sᵀ [B, S]; for AttrVR, an {@link AttrVrHead} over the source classes' descriptions (top-k means
+ * per source class, [B, S]). The target logits are {@link LabelMapping#apply} of the source logits, [B, C]. The
+ * mapping is replaced by the trainer (ILM every epoch, FLM once).
  */
 public final class MappedHead implements ClassHead {
-    private final Tensor sourceEmbeddings;      // [S, E]
-    private final double scale;
+    private final ClassHead source;             // v [B, E] → [B, S]
     private LabelMapping mapping;
     private Tensor selection;                   // one-hot [S, C], P[sourceOf[t], t] = 1: the mapping on a device
 
-    public MappedHead(Tensor sourceEmbeddings, LabelMapping mapping, double scale) {
-        this.sourceEmbeddings = sourceEmbeddings;
-        this.scale = scale;
+    public MappedHead(ClassHead source, LabelMapping mapping) {
+        if (source instanceof MappedHead) throw new IllegalArgumentException("MappedHead: the source head is itself mapped");
+        this.source = Objects.requireNonNull(source, "source");
         setMapping(mapping);
     }
 
+    /** CLIP zero-shot over the source table T_S [S, E] at temperature {@code scale}, then the mapping. */
+    public MappedHead(Tensor sourceEmbeddings, LabelMapping mapping, double scale) { this(new LabelHead(sourceEmbeddings, scale), mapping); }
+
     public MappedHead(Tensor sourceEmbeddings, LabelMapping mapping) { this(sourceEmbeddings, mapping, CosineLogits.LOGIT_SCALE); }
 
+    /** The frozen source classifier. */
+    public ClassHead source() { return source; }
+
     /** v [B, E] → source logits [B, S]. */
-    public Var sourceLogits(Var imageFeatures) { return CosineLogits.logits(imageFeatures, sourceEmbeddings, scale); }
+    public Var sourceLogits(Var imageFeatures) { return source.logits(imageFeatures); }
 
     /** v [B, E] → target logits [B, C] through the current mapping. */
     @Override public Var logits(Var imageFeatures) {
@@ -44,14 +51,14 @@ public final class MappedHead implements ClassHead {
 
     @Override public int numClasses() { return mapping.numTargets(); }
 
-    public int numSources() { return sourceEmbeddings.size(0); }
+    public int numSources() { return source.numClasses(); }
 
     public LabelMapping mapping() { return mapping; }
 
     public void setMapping(LabelMapping m) {
         Objects.requireNonNull(m, "mapping");
-        if (m.numSources() != sourceEmbeddings.size(0))
-            throw new IllegalArgumentException("MappedHead: mapping over " + m.numSources() + " sources for a " + sourceEmbeddings.size(0) + "-class source table");
+        if (m.numSources() != numSources())
+            throw new IllegalArgumentException("MappedHead: mapping over " + m.numSources() + " sources for a " + numSources() + "-class source head");
         if (mapping != null && m.numTargets() != mapping.numTargets())
             throw new IllegalArgumentException("MappedHead: mapping for " + m.numTargets() + " targets, expected " + mapping.numTargets());
         this.mapping = m;

@@ -49,25 +49,55 @@ public final class DescriptionSources {
         List<String> missing = new ArrayList<>();
         for (String kind : kinds) {
             String file = dataset + "_" + kind + ".json";
-            if (descriptions == null || descriptions.equals(BUNDLED)) {
-                if (DescriptionFile.class.getResource(DescriptionFile.RESOURCE_DIR + file) != null)
-                    out.put(kind, DescriptionFile.resource(file));
-                else missing.add(file);
-            } else {
-                Path found = find(Path.of(descriptions), file);
-                if (found != null) out.put(kind, DescriptionFile.load(found));
-                else missing.add(file);
-            }
+            DescriptionFile f = loadOne(descriptions, file);
+            if (f != null) out.put(kind, f);
+            else missing.add(file);
         }
         if (!missing.isEmpty()) {
-            String where = descriptions == null || descriptions.equals(BUNDLED)
-                    ? "no --descriptions DIR was given and the bundled files cover only " + ClassNames.BUNDLED
-                    : "not found in --descriptions " + descriptions + " (searched it and its sub-directories)";
+            String where = where(descriptions);
             throw new IllegalArgumentException("--descriptions: this method needs " + kinds.stream().map(k -> dataset + "_" + k + ".json").toList()
                     + "; missing " + missing + ": " + where + ". Pass --descriptions DIR holding them (e.g. ../shared/descriptions)"
                     + " or --dataset NAME if the dataset key '" + dataset + "' is wrong.");
         }
         return out;
+    }
+
+    /**
+     * AttrVR with a label mapping: for every kind, the files {@code <key>_<kind>.json} of every dataset key in
+     * {@code keys}, merged into one file over {@code classNames} (the source classes, in their order; each class from
+     * the one file that has it). A class no file has is left out, so {@link #validate} reports it by name.
+     */
+    public static Map<String, DescriptionFile> loadMerged(String descriptions, List<String> keys, List<String> kinds, List<String> classNames) {
+        Map<String, DescriptionFile> out = new LinkedHashMap<>();
+        List<String> missing = new ArrayList<>();
+        for (String kind : kinds) {
+            List<DescriptionFile> parts = new ArrayList<>();
+            for (String key : keys) {
+                String file = key + "_" + kind + ".json";
+                DescriptionFile f = loadOne(descriptions, file);
+                if (f != null) parts.add(f);
+                else missing.add(file);
+            }
+            if (missing.isEmpty()) out.put(kind, DescriptionFile.merge(parts, classNames));
+        }
+        if (!missing.isEmpty())
+            throw new IllegalArgumentException("--source-descriptions " + String.join(",", keys) + ": missing " + missing + ": "
+                    + where(descriptions) + ". Pass --descriptions DIR holding them, or the dataset keys whose files describe the --source-classes.");
+        return out;
+    }
+
+    /** {@code file} from the bundled resources (descriptions null or {@link #BUNDLED}) or found below the directory; null if absent. */
+    private static DescriptionFile loadOne(String descriptions, String file) {
+        if (descriptions == null || descriptions.equals(BUNDLED))
+            return DescriptionFile.class.getResource(DescriptionFile.RESOURCE_DIR + file) != null ? DescriptionFile.resource(file) : null;
+        Path found = find(Path.of(descriptions), file);
+        return found != null ? DescriptionFile.load(found) : null;
+    }
+
+    private static String where(String descriptions) {
+        return descriptions == null || descriptions.equals(BUNDLED)
+                ? "no --descriptions DIR was given and the bundled files cover only " + ClassNames.BUNDLED
+                : "not found in --descriptions " + descriptions + " (searched it and its sub-directories)";
     }
 
     /** {@code dir/name}, else the first {@code name} below dir (depth ≤ 3, sorted paths), else null. */

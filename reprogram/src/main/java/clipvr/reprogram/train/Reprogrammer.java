@@ -33,7 +33,8 @@ import java.util.SequencedMap;
  * <ul>
  *   <li>zero-shot: encoder → {@link LabelHead} (no parameters);</li>
  *   <li>VP / AR / SMM / SMM baselines: prompt → encoder → {@link LabelHead};</li>
- *   <li>AttrVR: {@link PaddingPrompt} → encoder → {@link AttrVrHead} (k, α from the config);</li>
+ *   <li>AttrVR: {@link PaddingPrompt} → encoder → {@link AttrVrHead} (k, α from the config); with
+ *       {@code --label-mapping}, a {@link MappedHead} over an {@link AttrVrHead} of the source classes' descriptions;</li>
  *   <li>DVP-cse / DVP-cls: K {@link PaddingPrompt}s → one encoder pass over the K·B prompted images → {@link DecoupledHead}
  *       with Ω from a {@link PrmEstimator}.</li>
  * </ul>
@@ -78,9 +79,7 @@ public final class Reprogrammer {
             case SMM_NARROW -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.NARROW, r, dt), labelHead(config, text, numClasses));
             case SMM_MEDIUM -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.MEDIUM, r, dt), labelHead(config, text, numClasses));
             case SMM_FULL -> single(m, encoder, SharedMaskPrompt.of(SharedMaskPrompt.Kind.FULL, r, dt), labelHead(config, text, numClasses));
-            case ATTRVR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt),
-                    new AttrVrHead(text.table("des"), config.alpha() == 1.0 ? null : text.table("dist"), numClasses,
-                            config.topk(), config.alpha(), config.logitScale()));
+            case ATTRVR -> single(m, encoder, new PaddingPrompt(r, config.inputSize(), dt), attrVrHead(config, text, numClasses));
             case DVP_CSE, DVP_CLS -> {
                 DecoupledHead h;
                 if (m == Method.DVP_CSE) {
@@ -104,14 +103,28 @@ public final class Reprogrammer {
      * prefix, which the trainer replaces with the frequency mapping before the first step.
      */
     static ClassHead labelHead(TrainConfig config, TextFeatures text, int numClasses) {
-        MappingKind kind = config.mappingKind();
-        if (kind == null) return new LabelHead(text.table("label"), config.logitScale());
-        Tensor source = text.table("source");
-        int s = source.size(0);
-        LabelMapping initial = kind == MappingKind.RLM
+        if (config.mappingKind() == null) return new LabelHead(text.table("label"), config.logitScale());
+        return mapped(config, new LabelHead(text.table("source"), config.logitScale()), numClasses);
+    }
+
+    /**
+     * AttrVR's head over the target classes, or with {@code --label-mapping} over the source classes (whose
+     * descriptions fill the {@code des}/{@code dist} tables, m rows per class) followed by the mapping.
+     */
+    static ClassHead attrVrHead(TrainConfig config, TextFeatures text, int numClasses) {
+        Tensor des = text.table("des"), dist = config.alpha() == 1.0 ? null : text.table("dist");
+        if (config.mappingKind() == null) return new AttrVrHead(des, dist, numClasses, config.topk(), config.alpha(), config.logitScale());
+        int s = des.size(0) / config.m();                                                     // [S·m, E] → S source classes
+        return mapped(config, new AttrVrHead(des, dist, s, config.topk(), config.alpha(), config.logitScale()), numClasses);
+    }
+
+    /** {@code source} [B, S] followed by the run's initial mapping (RLM: drawn from (seed, "label-mapping")). */
+    private static MappedHead mapped(TrainConfig config, ClassHead source, int numClasses) {
+        int s = source.numClasses();
+        LabelMapping initial = config.mappingKind() == MappingKind.RLM
                 ? LabelMapping.random(s, numClasses, Seeds.derive(config.seed(), "label-mapping"))
                 : LabelMapping.identity(s, numClasses);
-        return new MappedHead(source, initial, config.logitScale());
+        return new MappedHead(source, initial);
     }
 
     private static Reprogrammer single(Method m, ImageEncoder e, InputTransform p, ClassHead h) {

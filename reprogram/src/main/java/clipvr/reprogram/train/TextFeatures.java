@@ -32,9 +32,11 @@ import java.util.Map;
  *       alone (no template) and L2-normalised (AttrVR, DVP);</li>
  *   <li>{@code cluster_of} [C·m] (DVP-cls): the k-means cluster of every {@code des} row;</li>
  *   <li>{@code source} [S, E] (with {@code --label-mapping}): the frozen source classifier, CLIP zero-shot over the
- *       source classes with the label template "This is a photo of {}." (computed like {@code label}).</li>
+ *       source classes with the label template "This is a photo of {}." (computed like {@code label}); AttrVR with
+ *       {@code --label-mapping} has no such table: its {@code des} and {@code dist} tables [S·m, E] hold the source
+ *       classes' sentences instead of the target classes' ({@code --source-descriptions}).</li>
  * </ul>
- * The sampled sentences per file and class are kept in {@link #texts()}.
+ * The sampled sentences per file and class (the classes the tables describe) are kept in {@link #texts()}.
  */
 public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<String>>> texts, int[] clusterOf) {
 
@@ -54,7 +56,8 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
         return String.join("|", c.method(), c.weightsSha256() == null ? "" : c.weightsSha256(), String.valueOf(c.seed()),
                 String.valueOf(c.m()), String.valueOf(c.causes()), String.valueOf(c.clusters()), String.valueOf(c.kmeansInit()),
                 String.join("\u0001", c.templates()), String.valueOf(c.descriptions()), String.valueOf(c.dataset()),
-                String.valueOf(c.labelMapping()), String.valueOf(c.sourceClasses()));
+                String.valueOf(c.labelMapping()), String.valueOf(c.sourceClasses()),
+                String.valueOf(c.sourceDescriptions()));
     }
 
     /** The source class names of a label-mapping run (bundled CIFAR-100 or the {@code --source-classes} file). */
@@ -71,7 +74,8 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
     /**
      * Computes the text side for {@code config}: the label embeddings for label-head methods, the sampled description
      * tables for AttrVR and DVP (one generator per file, seeded by (seed, "descriptions", file index)), and the
-     * DVP-cls clustering (k-means++, {@code kmeans_init} restarts, seeded by the run seed).
+     * DVP-cls clustering (k-means++, {@code kmeans_init} restarts, seeded by the run seed). With
+     * {@code --source-descriptions}, {@code files} describe the source classes and the tables are sampled over them.
      */
     public static TextFeatures compute(TrainConfig config, Clip model, ClipTokenizer tok, List<String> classNames,
                                        Map<String, DescriptionFile> files) {
@@ -79,22 +83,24 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
         Map<String, Tensor> tables = new LinkedHashMap<>();
         Map<String, List<List<String>>> texts = new LinkedHashMap<>();
         int[] clusterOf = null;
+        List<String> described = classNames;                                  // the classes the description tables cover
         if (config.labelMapping() != null) {
             List<String> sources = sourceClassNames(config);
             if (sources.size() < classNames.size())
                 throw new IllegalArgumentException("--source-classes: " + sources.size() + " source classes cannot map "
                         + classNames.size() + " target classes one-to-one (need at least as many)");
-            tables.put("source", ZeroShotClassifier.build(model, tok, sources, List.of(TrainConfig.LABEL_TEMPLATE), 64).weights());
+            if (config.sourceDescriptions() != null) described = sources;
+            else tables.put("source", ZeroShotClassifier.build(model, tok, sources, List.of(TrainConfig.LABEL_TEMPLATE), 64).weights());
         }
         if (!method.usesDescriptions()) {
             tables.put("label", ZeroShotClassifier.build(model, tok, classNames, config.templates(), 64).weights());
         } else {
             int fileIndex = 0;
             for (var e : files.entrySet()) {
-                List<String> flat = e.getValue().sample(classNames, config.m(), Seeds.rng(config.seed(), "descriptions", fileIndex++));
+                List<String> flat = e.getValue().sample(described, config.m(), Seeds.rng(config.seed(), "descriptions", fileIndex++));
                 tables.put(e.getKey(), encodeSentences(model, tok, flat));
                 List<List<String>> perClass = new ArrayList<>();
-                for (int c = 0; c < classNames.size(); c++) perClass.add(List.copyOf(flat.subList(c * config.m(), (c + 1) * config.m())));
+                for (int c = 0; c < described.size(); c++) perClass.add(List.copyOf(flat.subList(c * config.m(), (c + 1) * config.m())));
                 texts.put(e.getKey(), perClass);
             }
             if (method == Method.DVP_CLS) {

@@ -4,6 +4,7 @@ import clipvr.reprogram.input.PromptGeometry;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -54,6 +55,10 @@ import java.util.Map;
  *                        label mapping replaces the label head (SMM spec §5.4); null: the label head
  * @param sourceClasses   the source classes of the label mapping: {@link #BUNDLED_CIFAR100} or an absolute file path;
  *                        null without a label mapping
+ * @param sourceDescriptions AttrVR with a label mapping: the dataset keys (e.g. {@code [cifar10, gtsrb]}) whose
+ *                        {@code <key>_des.json} and {@code <key>_dist.json} (in {@code descriptions}) describe the
+ *                        source classes; AttrVR's head then scores the source classes' descriptions and the mapping
+ *                        reads one source class per target class. Null otherwise
  * @param logitScale      the temperature of every cosine-logit head, logits = s·cos(v, t) ({@code --logit-scale}). Default:
  *                        the model's own exp(logit_scale), which is what the reference code reads
  *                        ({@code model.logit_scale.exp()}, spec §1.1): 100 for OpenAI's released models (the papers'
@@ -99,6 +104,7 @@ public record TrainConfig(
         @JsonProperty("inner") Integer inner,
         @JsonProperty("label_mapping") String labelMapping,
         @JsonProperty("source_classes") String sourceClasses,
+        @JsonProperty("source_descriptions") List<String> sourceDescriptions,
         @JsonProperty("logit_scale") Double logitScale) {
 
     /** {@link #sourceClasses()} for the bundled CIFAR-100 names (CLIP's, in label order). */
@@ -147,7 +153,7 @@ public record TrainConfig(
 
     /** The methods whose label head {@code --label-mapping} may replace. */
     public static final List<Method> LABEL_MAPPING_METHODS = List.of(Method.VP, Method.AR, Method.SMM, Method.SMM_PAD,
-            Method.SMM_NARROW, Method.SMM_MEDIUM, Method.SMM_FULL);
+            Method.SMM_NARROW, Method.SMM_MEDIUM, Method.SMM_FULL, Method.ATTRVR);
 
     /** The SMM default milestones [int(0.5·E), int(0.72·E)]. */
     public static int[] defaultMilestones(int epochs) { return new int[]{(int) (0.5 * epochs), (int) (0.72 * epochs)}; }
@@ -167,6 +173,8 @@ public record TrainConfig(
         public String labelMapping;
         /** {@link #BUNDLED_CIFAR100}, a class-names file, or null (the bundled names when a label mapping is set). */
         public String sourceClasses;
+        /** {@code --source-descriptions}: dataset keys of the source classes' description files (AttrVR with a label mapping). */
+        public List<String> sourceDescriptions;
         /** {@code --logit-scale}: the heads' temperature (null: the model's exp(logit_scale)). */
         public Double logitScale;
 
@@ -242,6 +250,23 @@ public record TrainConfig(
             } else if (sourceClasses != null) {
                 throw new IllegalArgumentException("--source-classes needs --label-mapping ilm|flm|rlm");
             }
+            List<String> srcDesc = null;
+            if (method == Method.ATTRVR && lm != null) {
+                if (sourceDescriptions == null || sourceDescriptions.isEmpty())
+                    throw new IllegalArgumentException("--label-mapping " + lm + " with --method attrvr needs --source-descriptions KEY[,KEY...]:"
+                            + " the datasets whose <KEY>_des.json and <KEY>_dist.json describe the --source-classes (e.g. cifar10,gtsrb),"
+                            + " because AttrVR's head scores descriptions of the source classes");
+                srcDesc = new ArrayList<>();
+                for (String given : sourceDescriptions) {
+                    String key = given.strip().toLowerCase(Locale.ROOT).replace('-', '_');
+                    if (key.isEmpty()) throw new IllegalArgumentException("--source-descriptions: empty dataset key in " + sourceDescriptions);
+                    if (srcDesc.contains(key)) throw new IllegalArgumentException("--source-descriptions: '" + key + "' given twice");
+                    srcDesc.add(key);
+                }
+                srcDesc = List.copyOf(srcDesc);
+            } else if (sourceDescriptions != null) {
+                throw new IllegalArgumentException("--source-descriptions is only for --method attrvr with --label-mapping ilm|flm|rlm");
+            }
             Integer in = defaultInner(method, resolution);
             if (inner != null) {
                 if (in == null)
@@ -259,7 +284,7 @@ public record TrainConfig(
             return new TrainConfig(method.cliName(), weights, weightsSha256, vocab, data, dataset,
                     method.usesDescriptions() ? descriptions : null, sh, ep, or(seed, 0L), b,
                     smm ? "adam" : "sgd", l, smm ? 0.0 : mom, wd, smm ? "multistep" : "cosine", ms, g, mlr, mg, layers, p,
-                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, src, scale);
+                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, src, srcDesc, scale);
         }
 
         private static void positive(String flag, int v) {

@@ -99,11 +99,13 @@ public final class Trainer {
         this.classNames = train.classNames();
         if (!classNames.equals(test.classNames()))
             throw new IllegalArgumentException("--data " + config.data() + ": train and test splits have different classes");
-        this.descriptionFiles = method.usesDescriptions()
-                ? DescriptionSources.load(config.descriptions(), config.dataset(), method.descriptionKinds(config.causes()))
-                : Map.of();
+        boolean describesSources = config.sourceDescriptions() != null;        // AttrVR over the source classes
+        List<String> described = describesSources ? TextFeatures.sourceClassNames(config) : classNames;
+        this.descriptionFiles = !method.usesDescriptions() ? Map.of() : describesSources
+                ? DescriptionSources.loadMerged(config.descriptions(), config.sourceDescriptions(), method.descriptionKinds(config.causes()), described)
+                : DescriptionSources.load(config.descriptions(), config.dataset(), method.descriptionKinds(config.causes()));
         if (!descriptionFiles.isEmpty())
-            DescriptionSources.validate(descriptionFiles, classNames, config.m(), s -> tok.encode(s).size() + 2);
+            DescriptionSources.validate(descriptionFiles, described, config.m(), s -> tok.encode(s).size() + 2);
         Path cache = runDir.resolve(RunFiles.TEXT_FEATURES);
         TextFeatures tf = TextFeatures.load(cache, config);
         if (tf == null) {
@@ -592,6 +594,7 @@ public final class Trainer {
         if (b.templates == null) b.templates = c.templates();
         if (b.labelMapping == null) b.labelMapping = c.labelMapping();
         if (b.sourceClasses == null) b.sourceClasses = c.sourceClasses();
+        if (b.sourceDescriptions == null) b.sourceDescriptions = c.sourceDescriptions();
         if (b.logitScale == null) b.logitScale = c.logitScale();
     }
 
