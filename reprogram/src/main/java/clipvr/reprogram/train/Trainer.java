@@ -513,6 +513,8 @@ public final class Trainer {
         m.put("tensors", shapes);
         m.put("class_names", classNames);
         m.put("descriptions", text.texts());
+        if (config.sourceDescriptions() != null)                         // AttrVR with a mapping: the texts describe the source classes
+            m.put("description_classes", TextFeatures.sourceClassNames(config));
         if (text.clusterOf() != null) {
             m.put("cluster_of", text.clusterOf());
             int[] sizes = new int[config.clusters()];

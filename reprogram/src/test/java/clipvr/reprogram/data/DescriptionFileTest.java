@@ -34,6 +34,27 @@ class DescriptionFileTest {
     }
 
     @Example
+    void mergeTakesEachClassFromTheFileThatHasItInTheGivenOrder() {
+        DescriptionFile a = DescriptionFile.parse("{\"cat\": [\"A cat has whiskers and soft fur.\"], \"dog\": [\"A dog wags its long tail.\"]}", "a.json");
+        DescriptionFile b = DescriptionFile.parse("{\"stop sign\": [\"A red octagon with white letters.\"]}", "b.json");
+        DescriptionFile m = DescriptionFile.merge(List.of(a, b), List.of("stop sign", "cat", "dog"));
+        assertEquals(List.of("stop sign", "cat", "dog"), m.classNames());
+        assertEquals(b.sentences("stop sign"), m.sentences("stop sign"));
+        assertEquals(a.sentences("dog"), m.sentences("dog"));
+        assertEquals("a.json + b.json", m.source());
+        // a class no part describes is left out (the validator reports it), classes not asked for are dropped
+        DescriptionFile partial = DescriptionFile.merge(List.of(a, b), List.of("cat", "yield sign"));
+        assertEquals(List.of("cat"), partial.classNames());
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> partial.sample(List.of("cat", "yield sign"), 1, new SplittableRandom(1)));
+        assertTrue(e.getMessage().contains("yield sign") && e.getMessage().contains("a.json + b.json"), e.getMessage());
+        // the same class in two parts is ambiguous
+        DescriptionFile c = DescriptionFile.parse("{\"dog\": [\"Another dog sentence, long enough.\"]}", "c.json");
+        IllegalArgumentException dup = assertThrows(IllegalArgumentException.class, () -> DescriptionFile.merge(List.of(a, c), List.of("dog")));
+        assertTrue(dup.getMessage().contains("'dog'") && dup.getMessage().contains("a.json") && dup.getMessage().contains("c.json"), dup.getMessage());
+        assertEquals(List.of("cat"), DescriptionFile.merge(List.of(a, c), List.of("cat")).classNames());   // only the asked classes count
+    }
+
+    @Example
     void rejectsMalformedFiles() {
         assertThrows(IllegalArgumentException.class, () -> DescriptionFile.parse("{\"a\": [\"x\"], \"a\": [\"y\"]}", "dup.json"));
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,

@@ -111,8 +111,97 @@ class LabelMappingTrainingTest {
         assertFalse(Arrays.equals(a, LabelMapping.random(100, 3, Seeds.derive(4L, "label-mapping")).sourceOf()));
     }
 
+    /** Four source classes described in two description "datasets" (warm: sun, rose; cool: leaf, sea), m = 4. */
+    static TrainConfig.Builder attrVrOverSources(Path dir, String mapping, int epochs) throws IOException {
+        Files.createDirectories(dir);
+        Path classes = Files.writeString(dir.resolve("sources.txt"), "sun\nleaf\nsea\nrose\n");
+        for (String kind : List.of("des", "dist")) {
+            Files.writeString(dir.resolve("warm_" + kind + ".json"), "{" + sentences("sun", kind) + "," + sentences("rose", kind) + "}");
+            Files.writeString(dir.resolve("cool_" + kind + ".json"), "{" + sentences("leaf", kind) + "," + sentences("sea", kind) + "}");
+        }
+        TrainConfig.Builder b = TinyRun.settings(data, dir, Method.ATTRVR, epochs);
+        b.labelMapping = mapping;
+        b.sourceClasses = classes.toString();
+        b.sourceDescriptions = List.of("warm", "cool");
+        return b;
+    }
+
+    private static String sentences(String cls, String kind) {
+        List<String> s = new ArrayList<>();
+        for (int i = 0; i < 5; i++) s.add("\"The " + cls + " seen in " + kind + " picture number " + i + ".\"");
+        return "\"" + cls + "\":[" + String.join(",", s) + "]";
+    }
+
+    @Test void attrVrWithIlmScoresTheSourceClassesDescriptions() throws IOException {
+        Path out = tmp.resolve("attrvr-ilm");
+        Map<Integer, List<int[]>> seen = new LinkedHashMap<>();
+        RunResults r = Trainer.run(attrVrOverSources(tmp.resolve("src"), "ilm", 3), out, recording(seen));
+        assertEquals("completed", r.status);
+        assertEquals(List.of("warm", "cool"), r.config.sourceDescriptions());
+        double l0 = r.epochs.getFirst().trainLoss(), l1 = r.epochs.getLast().trainLoss();
+        assertTrue(l1 < l0, "loss " + l0 + " -> " + l1);
+        int[] so = savedMapping(out);
+        assertEquals(3, so.length);
+        new LabelMapping(so, 4);                                                             // one-to-one into the 4 sources
+        assertArrayEquals(so, seen.get(2).getFirst());
+        Map<String, Tensor> text = RunFiles.tensors(SafetensorsReader.read(out.resolve(RunFiles.TEXT_FEATURES)).tensors());
+        assertEquals(4 * 4, text.get("des").size(0), "m = 4 sentences for each of the 4 source classes");
+        assertEquals(4 * 4, text.get("dist").size(0));
+        assertFalse(text.containsKey("source"), "no label-template source table: AttrVR scores descriptions");
+        JsonNode ck = RunFiles.JSON.readTree(out.resolve(RunFiles.CHECKPOINT_JSON).toFile());
+        assertEquals(List.of("sun", "leaf", "sea", "rose"), RunFiles.JSON.convertValue(ck.get("description_classes"), List.class));
+        JsonNode des = ck.get("descriptions").get("des");
+        assertEquals(4, des.size());
+        for (int s = 0; s < 4; s++) {                                                        // class-major, in source order, from the right file
+            String cls = List.of("sun", "leaf", "sea", "rose").get(s);
+            for (JsonNode sentence : des.get(s)) assertTrue(sentence.asText().startsWith("The " + cls + " seen in des"), sentence.asText());
+        }
+        RunEvaluator.Result last = RunEvaluator.evaluate(out, null, "test", null, "last", null, false);
+        assertEquals(r.last.top1(), last.accuracy().top1());
+        assertArrayEquals(r.last.confusion(), last.accuracy().confusion());
+    }
+
+    @Test void attrVrWithIlmResumeIsBitIdentical() throws IOException {
+        Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
+        Trainer.run(attrVrOverSources(tmp.resolve("src"), "ilm", 3), whole, Trainer.Options.quiet());
+        assertThrows(TrainerTest.Stop.class, () -> Trainer.run(attrVrOverSources(tmp.resolve("src"), "ilm", 3), parts, TrainerTest.stopAfter(1)));
+        TrainConfig.Builder again = new TrainConfig.Builder();
+        again.vocab = TinyRun.vocab().toString();
+        Trainer.run(again, parts, Trainer.Options.quiet().withResume(true));
+        TrainerTest.assertSameTensors(whole.resolve(RunFiles.CHECKPOINT), parts.resolve(RunFiles.CHECKPOINT), Method.ATTRVR);
+        assertEquals(TrainerTest.withoutTimes(whole.resolve(RunFiles.RESULTS)), TrainerTest.withoutTimes(parts.resolve(RunFiles.RESULTS)));
+    }
+
+    @Test void attrVrSourceDescriptionsErrorsNameTheFlagAndTheFault() throws IOException {
+        TrainConfig.Builder none = attrVrOverSources(tmp.resolve("src"), "ilm", 1);
+        none.sourceDescriptions = null;
+        IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> none.build(224));
+        assertTrue(ex.getMessage().contains("--source-descriptions") && ex.getMessage().contains("attrvr"), ex.getMessage());
+        TrainConfig.Builder unmapped = attrVrOverSources(tmp.resolve("src"), null, 1);
+        unmapped.sourceClasses = null;
+        ex = assertThrows(IllegalArgumentException.class, () -> unmapped.build(224));
+        assertTrue(ex.getMessage().contains("--source-descriptions") && ex.getMessage().contains("--label-mapping"), ex.getMessage());
+        TrainConfig.Builder ar = settings(Method.AR, "ilm", 1);
+        ar.sourceDescriptions = List.of("warm");
+        ex = assertThrows(IllegalArgumentException.class, () -> ar.build(224));
+        assertTrue(ex.getMessage().contains("--source-descriptions"), ex.getMessage());
+        TrainConfig.Builder twice = attrVrOverSources(tmp.resolve("src"), "ilm", 1);
+        twice.sourceDescriptions = List.of("warm", "Warm");
+        ex = assertThrows(IllegalArgumentException.class, () -> twice.build(224));
+        assertTrue(ex.getMessage().contains("'warm' given twice"), ex.getMessage());
+        // a key without files, and a source class no file describes
+        TrainConfig.Builder missing = attrVrOverSources(tmp.resolve("src"), "ilm", 1);
+        missing.sourceDescriptions = List.of("warm", "cold");
+        ex = assertThrows(IllegalArgumentException.class, () -> Trainer.run(missing, tmp.resolve("m1"), Trainer.Options.quiet()));
+        assertTrue(ex.getMessage().contains("--source-descriptions") && ex.getMessage().contains("cold_des.json"), ex.getMessage());
+        TrainConfig.Builder half = attrVrOverSources(tmp.resolve("src"), "ilm", 1);
+        half.sourceDescriptions = List.of("warm");
+        ex = assertThrows(IllegalArgumentException.class, () -> Trainer.run(half, tmp.resolve("m2"), Trainer.Options.quiet()));
+        assertTrue(ex.getMessage().contains("leaf") && ex.getMessage().contains("warm_des.json"), ex.getMessage());
+    }
+
     @Test void badCombinationsNameTheFlag() throws IOException {
-        for (Method m : List.of(Method.ZEROSHOT, Method.ATTRVR, Method.DVP_CSE, Method.DVP_CLS)) {
+        for (Method m : List.of(Method.ZEROSHOT, Method.DVP_CSE, Method.DVP_CLS)) {
             TrainConfig.Builder b = settings(m, "ilm", m.isDvp() ? 2 : 1);
             IllegalArgumentException ex = assertThrows(IllegalArgumentException.class, () -> b.build(224), m.toString());
             assertTrue(ex.getMessage().contains("--label-mapping"), ex.getMessage());
