@@ -17,7 +17,8 @@ import static org.junit.jupiter.api.Assertions.*;
  * composition it replaces (q·kᵀ, ×scale, +mask, softmax, ·v, written out here with the differentiable ops), in the
  * output and in the gradients of q, k and v: at the pretraining model's shapes (65 image tokens, 24 text tokens with
  * the causal mask, head width 64), at odd sizes (S ≠ T, widths not a multiple of the vector length), with heads that
- * are strided views of one projection (as {@link MultiheadAttention} makes them) and without a head axis.
+ * are strided views of one projection (as {@link MultiheadAttention} makes them; then the upstream gradient is such a
+ * view too, as the backward of the heads' permute + reshape hands it over) and without a head axis.
  */
 class AttentionCpuBitsTest {
 
@@ -48,7 +49,7 @@ class AttentionCpuBitsTest {
             Tensor mask = c.causal ? MultiheadAttention.causalMask(DType.F32, c.t) : null;
             int[] outShape = q.shape();
             outShape[outShape.length - 1] = c.dv;
-            Tensor g = Tensor.randn(DType.F32, rng, outShape);
+            Tensor g = c.views ? heads(rng, c.a, c.h, c.t, c.dv, true) : Tensor.randn(DType.F32, rng, outShape);
             double scale = 1 / Math.sqrt(c.d);
             assertTrue(AttentionCpu.applies(q, k, v), c.name + ": the fused path must apply, or this test compares the composition with itself");
 
@@ -66,6 +67,15 @@ class AttentionCpuBitsTest {
             assertArrayEquals(bits(cq.grad()), bits(fq.grad()), c.name + ": dq");
             assertArrayEquals(bits(ck.grad()), bits(fk.grad()), c.name + ": dk");
             assertArrayEquals(bits(cv.grad()), bits(fv.grad()), c.name + ": dv");
+            // the output and dq, dk, dv come in the layout of q, k, v: for heads of a projection, [A, R, H, C] buffers, so
+            // the heads' permute back is contiguous and the reshape to [A·R, H·C] after it a view, not a copy
+            var r = clipvr.tensor.ops.Attention.forward(q, k, v, mask, scale);
+            var d = clipvr.tensor.ops.Attention.backward(q, k, v, r, g, scale);
+            Tensor[] made = {r.out(), d.dq(), d.dk(), d.dv()};
+            for (Tensor x : made)
+                assertTrue(c.views ? x.permute(0, 2, 1, 3).isContiguous() : x.isContiguous(), c.name + ": layout " + Arrays.toString(x.strides()));
+            assertArrayEquals(bits(fused.data()), bits(r.out()), c.name);
+            assertArrayEquals(bits(fq.grad()), bits(d.dq()), c.name);
         }
     }
 

@@ -185,15 +185,16 @@ public final class AttentionCpu {
     }
 
     /**
-     * probs [.., T, S] and out [.., T, dv] (fresh, contiguous) from q, k, v and an optional contiguous float32 mask [T, S].
+     * probs [.., T, S] (fresh, contiguous) and out [.., T, dv] (fresh, unit last stride, any head and row strides: e.g.
+     * the heads' view of a [A, T, H, dv] buffer) from q, k, v and an optional contiguous float32 mask [T, S].
      */
     public static void forward(Tensor q, Tensor k, Tensor v, Tensor mask, double scale, Tensor probs, Tensor out) {
-        Heads hq = Heads.of(q), hk = Heads.of(k), hv = Heads.of(v);
+        Heads hq = Heads.of(q), hk = Heads.of(k), hv = Heads.of(v), ho = Heads.of(out);
         int t = q.size(-2), s = k.size(-2), d = q.size(-1), dv = v.size(-1), sp = GemmSimd.roundUp(s, L), dvp = GemmSimd.roundUp(dv, L);
         float sf = (float) scale;
         float[] qa = q.f32(), ka = k.f32(), va = v.f32(), pa = probs.f32(), oa = out.f32();
         float[] ma = mask == null ? null : mask.f32();
-        int mo = mask == null ? 0 : mask.offset(), po = probs.offset(), oo = out.offset();
+        int mo = mask == null ? 0 : mask.offset(), po = probs.offset();
         Parallel.forRange(hq.count(), 2L * t * s * (d + dv), (z0, z1) -> {
             float[] kT = new float[d * sp], vP = new float[s * dvp], sc = new float[t * sp], p = new float[t * s], o = new float[t * dvp];
             for (int z = z0; z < z1; z++) {
@@ -208,23 +209,24 @@ public final class AttentionCpu {
                     SimdKernels.softmaxRow(sc, r, pa, pz + i * s, s, false);                // p_i
                 }
                 gemm(pa, pz, s, 1, t, s, vP, dvp, dvp, o, dvp);                             // p·v [T, dv]
-                for (int i = 0; i < t; i++) System.arraycopy(o, i * dvp, oa, oo + (z * t + i) * dv, dv);
+                for (int i = 0, oz = ho.offset(z); i < t; i++) System.arraycopy(o, i * dvp, oa, oz + i * ho.rowStride(), dv);
             }
         });
     }
 
     /**
-     * dq, dk, dv (fresh, contiguous, shaped as q, k, v) from the saved probs [.., T, S] (contiguous) and the upstream
-     * gradient g [.., T, dv] (contiguous).
+     * dq, dk, dv (fresh, shaped as q, k, v, unit last stride, any head and row strides) from the saved probs [.., T, S]
+     * (contiguous) and the upstream gradient g [.., T, dv] (unit last stride, any head and row strides).
      */
     public static void backward(Tensor q, Tensor k, Tensor v, Tensor probs, Tensor g, double scale,
                                 Tensor dq, Tensor dk, Tensor dv) {
-        Heads hq = Heads.of(q), hk = Heads.of(k), hv = Heads.of(v);
+        Heads hq = Heads.of(q), hk = Heads.of(k), hv = Heads.of(v), hg = Heads.of(g);
+        Heads hdq = Heads.of(dq), hdk = Heads.of(dk), hdv = Heads.of(dv);
         int t = q.size(-2), s = k.size(-2), d = q.size(-1), dvw = v.size(-1), sp = GemmSimd.roundUp(s, L), dp = GemmSimd.roundUp(d, L), dvp = GemmSimd.roundUp(dvw, L);
         float sf = (float) scale;
         float[] qa = q.f32(), ka = k.f32(), va = v.f32(), pa = probs.f32(), ga = g.f32();
         float[] dqa = dq.f32(), dka = dk.f32(), dva = dv.f32();
-        int po = probs.offset(), go = g.offset(), dqo = dq.offset(), dko = dk.offset(), dvo = dv.offset();
+        int po = probs.offset(), gs = hg.rowStride();
         Parallel.forRange(hq.count(), 4L * t * s * (d + dvw), (z0, z1) -> {
             float[] vT = new float[dvw * sp], kP = new float[s * dp], qP = new float[t * dp], gP = new float[t * dvp];
             float[] dpm = new float[t * sp], prod = new float[s], ds = new float[t * s];
@@ -233,9 +235,9 @@ public final class AttentionCpu {
                 transpose(va, hv.offset(z), hv.rowStride(), s, dvw, vT, sp);               // vᵀ [dv, S]
                 copyRows(ka, hk.offset(z), hk.rowStride(), s, d, kP, dp);                  // k [S, d]
                 copyRows(qa, hq.offset(z), hq.rowStride(), t, d, qP, dp);                  // q [T, d]
-                int gz = go + z * t * dvw, pz = po + z * t * s;
-                copyRows(ga, gz, dvw, t, dvw, gP, dvp);                                     // g [T, dv]
-                gemm(ga, gz, dvw, 1, t, dvw, vT, sp, sp, dpm, sp);                          // dp = g·vᵀ [T, S]
+                int gz = hg.offset(z), pz = po + z * t * s;
+                copyRows(ga, gz, gs, t, dvw, gP, dvp);                                      // g [T, dv]
+                gemm(ga, gz, gs, 1, t, dvw, vT, sp, sp, dpm, sp);                           // dp = g·vᵀ [T, S]
                 for (int i = 0; i < t; i++) {
                     int r = i * sp, pr = pz + i * s;
                     for (int j = 0; j < s; j++) prod[j] = dpm[r + j] * pa[pr + j];          // dp ⊙ p
@@ -245,10 +247,10 @@ public final class AttentionCpu {
                 gemm(ds, 0, s, 1, t, s, kP, dp, dp, dqm, dp);                               // dq = ds·k [T, d]
                 gemm(ds, 0, 1, s, s, t, qP, dp, dp, dkm, dp);                               // dk = dsᵀ·q [S, d]
                 gemm(pa, pz, 1, s, s, t, gP, dvp, dvp, dvm, dvp);                           // dv = pᵀ·g [S, dv]
-                for (int i = 0; i < t; i++) System.arraycopy(dqm, i * dp, dqa, dqo + (z * t + i) * d, d);
-                for (int j = 0; j < s; j++) {
-                    System.arraycopy(dkm, j * dp, dka, dko + (z * s + j) * d, d);
-                    System.arraycopy(dvm, j * dvp, dva, dvo + (z * s + j) * dvw, dvw);
+                for (int i = 0, qz = hdq.offset(z); i < t; i++) System.arraycopy(dqm, i * dp, dqa, qz + i * hdq.rowStride(), d);
+                for (int j = 0, kz = hdk.offset(z), vz = hdv.offset(z); j < s; j++) {
+                    System.arraycopy(dkm, j * dp, dka, kz + j * hdk.rowStride(), d);
+                    System.arraycopy(dvm, j * dvp, dva, vz + j * hdv.rowStride(), dvw);
                 }
             }
         });

@@ -36,7 +36,7 @@ public final class Attention {
         check(q, k, v, mask);
         if (AttentionCpu.applies(q, k, v)) {                                         // the CPU only
             Tensor probs = Tensor.empty(q.dtype(), rows(q, k.size(-2)));                          // [.., T, S]
-            Tensor out = Tensor.empty(q.dtype(), rows(q, v.size(-1)));                            // [.., T, dv]
+            Tensor out = likeHeads(q, rows(q, v.size(-1)));                                       // [.., T, dv], laid out as q
             AttentionCpu.forward(q, k, v, mask == null ? null : mask.to(q.dtype()).contiguous(), scale, probs, out);
             return new Result(out, probs);
         }
@@ -46,6 +46,18 @@ public final class Attention {
         Backends.device(q.device()).attentionForward(unitColumns(q), unitColumns(k), unitColumns(v),
                 mask == null ? null : mask.contiguous(), scale, probs, out);
         return new Result(out, probs);
+    }
+
+    /**
+     * A fresh float tensor of {@code shape} laid out as x: when x [A, H, R, C] is the heads' view of an [A, R, H, C]
+     * buffer (multi-head attention's reshape + permute of a projection: stride 1 &lt; stride 2), the same permute
+     * of a fresh [A, R, H, C]; otherwise contiguous. Written that way, the heads' permute back and the reshape to
+     * [A·R, H·C] that follow (forward for the output, backward for dq, dk, dv) are views instead of copies.
+     */
+    static Tensor likeHeads(Tensor x, int[] shape) {
+        if (shape.length == 4 && x.rank() == 4 && x.strides()[1] < x.strides()[2])
+            return Tensor.empty(x.dtype(), shape[0], shape[2], shape[1], shape[3]).permute(0, 2, 1, 3);   // [A, H, R, C] view
+        return Tensor.empty(x.dtype(), shape);
     }
 
     /** The forward as a composition of tensor ops: the CPU's implementation and the fused kernel's twin. */
@@ -59,8 +71,8 @@ public final class Attention {
     /** The backward of {@link #forward} for upstream g [.., T, dv], given its result r (only r.probs() is used). */
     public static Grads backward(Tensor q, Tensor k, Tensor v, Result r, Tensor g, double scale) {
         if (AttentionCpu.applies(q, k, v)) {                                         // the CPU only
-            Tensor dq = Tensor.empty(q.dtype(), q.shape()), dk = Tensor.empty(k.dtype(), k.shape()), dv = Tensor.empty(v.dtype(), v.shape());
-            AttentionCpu.backward(q, k, v, r.probs().contiguous(), g.contiguous(), scale, dq, dk, dv);
+            Tensor dq = likeHeads(q, q.shape()), dk = likeHeads(k, k.shape()), dv = likeHeads(v, v.shape());   // laid out as q, k, v
+            AttentionCpu.backward(q, k, v, r.probs().contiguous(), g.strides()[g.rank() - 1] == 1 ? g : g.contiguous(), scale, dq, dk, dv);
             return new Grads(dq, dk, dv);
         }
         if (!Fused.kernels(q)) return backwardComposition(q, k, v, r, g, scale);
