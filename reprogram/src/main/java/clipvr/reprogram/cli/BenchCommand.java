@@ -29,7 +29,8 @@ import java.util.concurrent.Callable;
  * {@code clipvr bench --what pretrain-step [--res 32 --patch 4 ...]}: one step of {@code clipvr pretrain}
  * (forward of both towers, symmetric contrastive loss, backward, AdamW) on a randomly initialised CLIP,
  * with the flags and defaults of ../shared/bench/torch_pretrain_bench.py.
- * Every result line ends with the peak heap and the peak resident set size of its timed runs.
+ * Every result line ends with the peak heap and the peak resident set size of its timed runs, and the bytes the JVM's
+ * threads allocated per timed run (a count that does not depend on the machine's load, unlike the times).
  */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Measure images/s (or prompts/s) and effective GFLOP/s; median of --reps runs after warm-up.")
@@ -159,6 +160,7 @@ public final class BenchCommand implements Callable<Integer> {
     double[] time(Runnable run) {
         for (int i = 0; i < warmup; i++) { run.run(); DeviceOption.finish(device); }
         resetPeaks();
+        long allocated0 = allocatedBytes();
         double[] s = new double[reps];
         Thread sampler = Thread.ofPlatform().daemon().start(BenchCommand::sampleHeap);
         try {
@@ -172,6 +174,7 @@ public final class BenchCommand implements Callable<Integer> {
             sampler.interrupt();
             try { sampler.join(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         }
+        allocatedPerRun = allocatedBytes() < 0 ? -1 : (double) (allocatedBytes() - allocated0) / reps;
         return s;
     }
 
@@ -184,10 +187,10 @@ public final class BenchCommand implements Callable<Integer> {
     void report(String name, double[] seconds, int items, double gflopPerItem) {
         double m = median(seconds);
         String unit = what.equals("text") ? "prompts/s" : "images/s";
-        System.out.printf(Locale.ROOT, "%s: median %.3f s per batch of %d -> %.2f %s%s, peak heap %.0f MB, peak RSS %s   (runs: %s)%n",
+        System.out.printf(Locale.ROOT, "%s: median %.3f s per batch of %d -> %.2f %s%s, peak heap %.0f MB, peak RSS %s, allocated %s per batch   (runs: %s)%n",
                 name, m, items, items / m, unit,
                 gflopPerItem > 0 ? String.format(Locale.ROOT, ", %.1f effective GFLOP/s (%.2f GFLOP per item)", items * gflopPerItem / m, gflopPerItem) : "",
-                peakHeapMb(), peakRssMb(),
+                peakHeapMb(), peakRssMb(), allocatedPerRun < 0 ? "n/a" : String.format(Locale.ROOT, "%.1f MB", allocatedPerRun / 1e6),
                 Arrays.toString(Arrays.stream(seconds).map(x -> Math.round(x * 1000) / 1000.0).toArray()));
     }
 
@@ -219,6 +222,22 @@ public final class BenchCommand implements Callable<Integer> {
                 if (line.startsWith("VmHWM:")) return String.format(Locale.ROOT, "%.0f MB", Long.parseLong(line.replaceAll("\\D", "")) * 1024 / 1e6);
         } catch (Exception | Error e) { /* not Linux */ }
         return "n/a";
+    }
+
+    /** Bytes allocated on the JVM heap per timed run of the last {@link #time} (all threads; -1 where not measurable). */
+    double allocatedPerRun = -1;
+
+    /**
+     * Heap bytes allocated so far by the live threads (HotSpot's per-thread counters, which GC does not reset), or -1
+     * where the JVM does not count them. The kernels' worker threads live for the whole process, so a difference of two
+     * readings covers a run's allocations on every thread.
+     */
+    static long allocatedBytes() {
+        if (!(ManagementFactory.getThreadMXBean() instanceof com.sun.management.ThreadMXBean b) || !b.isThreadAllocatedMemorySupported()
+                || !b.isThreadAllocatedMemoryEnabled()) return -1;
+        long sum = 0;
+        for (long n : b.getThreadAllocatedBytes(b.getAllThreadIds())) if (n > 0) sum += n;
+        return sum;
     }
 
     private static final java.util.concurrent.atomic.AtomicLong PEAK_HEAP = new java.util.concurrent.atomic.AtomicLong();

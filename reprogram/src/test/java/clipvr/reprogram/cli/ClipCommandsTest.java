@@ -70,12 +70,16 @@ class ClipCommandsTest {
         for (int i = 0; i < got.length; i++) assertEquals(want[i], got[i], 1e-4);
     }
 
-    /** The pretrain-step bench runs the pretraining step on a tiny random model and reports peak heap and RSS. */
+    /** The pretrain-step bench runs the pretraining step on a tiny random model and reports peak heap, RSS and allocation. */
     @Test void benchPretrainStepRunsATinyModel() {
         Run r = run("bench", "--what", "pretrain-step", "--res", "8", "--patch", "4", "--vision-width", "64", "--vision-layers", "1",
                 "--text-width", "64", "--text-layers", "1", "--embed", "8", "--ctx", "5", "--batch", "4", "--reps", "1", "--warmup", "0");
         assertEquals(0, r.code, r.err);
         assertTrue(r.out.contains("pretrain-step res=8 patch=4") && r.out.contains("images/s") && r.out.contains("peak heap"), r.out);
+        var m = java.util.regex.Pattern.compile("allocated ([\\d.]+) MB per batch").matcher(r.out);
+        assertTrue(m.find(), r.out);
+        // a step makes at least the fresh gradients of the 64-wide layers' weights (both towers: 2 × 12·64² floats)
+        assertTrue(Double.parseDouble(m.group(1)) > 2 * 12 * 64 * 64 * 4 / 1e6, r.out);
     }
 
     @Test void tokenizePrintsOneJsonArrayOf77PerText() {
