@@ -29,6 +29,8 @@ for ds, run, r in completed_runs(root):
         src = c.get("source_classes") or ""
         cells[-1].update({"label_mapping": c["label_mapping"],
                           "source_classes": src if src.startswith("bundled:") else os.path.basename(src)})
+        if c.get("source_descriptions"):   # AttrVR over the source classes' descriptions: their dataset keys
+            cells[-1]["source_descriptions"] = c["source_descriptions"]
 
 def row(cell):   # a table row: (dataset, method[-variant])
     return (cell["dataset"], cell["method"] + ("-" + cell["variant"] if cell["variant"] else ""))

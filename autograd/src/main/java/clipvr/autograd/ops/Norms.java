@@ -42,11 +42,13 @@ public final class Norms {
             // an empty axis list means "all axes" to sum(), so a rank-1 x (no row axes) must skip the sum
             boolean rows = rowsAxes.length > 0;
             if (nw != null && nw.requiresGrad()) {
-                // xhat·g in one [..., D] buffer: the same operations and order as (x − mean)·rstd, then g·xhat
-                Tensor gxhat = xd.sub(r.mean().unsqueeze(-1)).mulInPlace(r.rstd().unsqueeze(-1)).mulInPlace(g);
-                nw.accumulate(rows ? gxhat.sum(rowsAxes, false).reshape(d) : gxhat);
+                if (rows) nw.accumulateOwned(Normalization.layerNormWeightGrad(xd, g, r.mean(), r.rstd()));   // Σ_rows g·x̂, one pass
+                else nw.accumulateOwned(xd.sub(r.mean().unsqueeze(-1)).mulInPlace(r.rstd().unsqueeze(-1)).mulInPlace(g));
             }
-            if (nb != null && nb.requiresGrad()) nb.accumulate(rows ? g.sum(rowsAxes, false).reshape(d) : g);
+            if (nb != null && nb.requiresGrad()) {
+                if (rows) nb.accumulateOwned(g.sum(rowsAxes, false).reshape(d));                           // fresh: kept, not copied
+                else nb.accumulate(g);
+            }
             if (nx.requiresGrad())                                          // one fused row kernel
                 nx.accumulateOwned(Normalization.layerNormBackward(xd, g, wd, r.mean(), r.rstd()));
         }, x, weight, bias);

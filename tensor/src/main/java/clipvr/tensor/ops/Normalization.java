@@ -1,6 +1,9 @@
 package clipvr.tensor.ops;
 
 import clipvr.tensor.Backends;
+import clipvr.tensor.DType;
+import clipvr.tensor.kernels.ColumnSums;
+import clipvr.tensor.kernels.CpuBackend;
 import clipvr.tensor.Shape;
 import clipvr.tensor.Tensor;
 
@@ -41,6 +44,30 @@ public final class Normalization {
         Backends.of(x).layerNormRows(xc, rows, n, weight == null ? null : weight.contiguous(),
                 bias == null ? null : bias.contiguous(), eps, out, mean, rstd);
         return new LayerNormResult(out, mean, rstd);
+    }
+
+    /**
+     * Gradient of {@link #layerNorm} w.r.t. its weight: dw = Σ_rows g·x̂ [D] with x̂ = (x − mean)·rstd, for x and g
+     * [..., D] (rank ≥ 2) and the forward's mean/rstd [...]. On the CPU in float32 with contiguous x and g, one pass
+     * of {@link ColumnSums#sumOfGradXhat} (no [..., D] buffer for g·x̂), with the bits of the composition
+     * {@link #layerNormWeightGradComposition}, its twin ({@code -Dclipvr.kernels=reference} runs the twin).
+     */
+    public static Tensor layerNormWeightGrad(Tensor x, Tensor g, Tensor mean, Tensor rstd) {
+        int d = x.size(-1), rows = d == 0 ? 0 : x.numel() / d;
+        if (CpuBackend.REFERENCE || x.dtype() != DType.F32 || g.dtype() != DType.F32 || !x.device().isCpu() || !g.device().isCpu()
+                || x.rank() < 2 || !x.isContiguous() || !g.isContiguous() || rows == 0 || d < ColumnSums.MIN_COLUMNS)
+            return layerNormWeightGradComposition(x, g, mean, rstd);
+        Tensor m = mean.contiguous(), r = rstd.contiguous(), out = Tensor.empty(DType.F32, d);
+        ColumnSums.sumOfGradXhat(x.f32(), x.offset(), g.f32(), g.offset(), m.f32(), m.offset(), r.f32(), r.offset(), rows, d, out.f32(), 0);
+        return out;
+    }
+
+    /** The twin of {@link #layerNormWeightGrad}: g·x̂ in one [..., D] buffer, then its sum over the row axes → [D]. */
+    public static Tensor layerNormWeightGradComposition(Tensor x, Tensor g, Tensor mean, Tensor rstd) {
+        int[] rowAxes = new int[x.rank() - 1];
+        for (int i = 0; i < rowAxes.length; i++) rowAxes[i] = i;
+        Tensor gxhat = x.sub(mean.unsqueeze(-1)).mulInPlace(rstd.unsqueeze(-1)).mulInPlace(g);   // [..., D]: ((x − μ)·rstd)·g
+        return gxhat.sum(rowAxes, false).reshape(x.size(-1));                                       // [D]
     }
 
     /**

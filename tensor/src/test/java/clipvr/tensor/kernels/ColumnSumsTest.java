@@ -44,4 +44,35 @@ class ColumnSumsTest {
         assertArrayEquals(new int[]{1, 1, 1, 48}, x.sum(new int[]{0, 1, 2}, true).shape());
         assertArrayEquals(want, x.sumTo(48).toFloatArray());
     }
+    /**
+     * LayerNorm's weight gradient in one pass ({@link ColumnSums#sumOfGradXhat}, via Normalization.layerNormWeightGrad)
+     * against its twin, the [.., D] buffer ((x − μ)·rstd)·g summed over the rows: the same bits, for row counts and
+     * widths that are and are not multiples of the vector length, ranks 2 to 4, and a float64 check of the values.
+     */
+    @Test void layerNormWeightGradientHasTheBitsOfItsComposition() {
+        SplittableRandom rng = new SplittableRandom(7);
+        int[][] shapes = {{16, 16}, {17, 33}, {3, 65, 384}, {2, 5, 7, 40}, {1000, 24}, {9, 8}};
+        for (int[] s : shapes) {
+            Tensor x = Tensor.randn(DType.F32, rng, s).mul(3).add(0.5), g = Tensor.randn(DType.F32, rng, s);
+            var ln = clipvr.tensor.ops.Normalization.layerNorm(x, null, null, 1e-5);
+            Tensor fused = clipvr.tensor.ops.Normalization.layerNormWeightGrad(x, g, ln.mean(), ln.rstd());
+            Tensor twin = clipvr.tensor.ops.Normalization.layerNormWeightGradComposition(x, g, ln.mean(), ln.rstd());
+            int d = s[s.length - 1];
+            assertArrayEquals(new int[]{d}, fused.shape());
+            float[] a = fused.toFloatArray(), b = twin.toFloatArray();
+            for (int c = 0; c < d; c++)
+                assertEquals(Float.floatToRawIntBits(b[c]), Float.floatToRawIntBits(a[c]), java.util.Arrays.toString(s) + " column " + c);
+            // and the value itself, in float64 from the same float32 mean/rstd: Σ_r (x − μ)·rstd·g
+            double[] xd = x.toDoubleArray(), gd = g.toDoubleArray(), mu = ln.mean().toDoubleArray(), rs = ln.rstd().toDoubleArray();
+            for (int c = 0; c < d; c++) {
+                double want = 0, mag = 0;
+                for (int r = 0; r < mu.length; r++) {
+                    double t = (xd[r * d + c] - mu[r]) * rs[r] * gd[r * d + c];
+                    want += t;
+                    mag += Math.abs(t);
+                }
+                assertEquals(want, a[c], 1e-5 * mag + 1e-6, java.util.Arrays.toString(s) + " column " + c);
+            }
+        }
+    }
 }
