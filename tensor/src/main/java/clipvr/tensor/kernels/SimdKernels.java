@@ -302,9 +302,8 @@ public final class SimdKernels {
      * and after warm-up gave different bits.
      */
     static float addLanes(FloatVector v) {
-        float[] lanes = v.toArray();
         float s = 0f;
-        for (float x : lanes) s += x;
+        for (int i = 0; i < L; i++) s += v.lane(i);       // no float[L] per call, as toArray() made
         return s;
     }
 
