@@ -138,6 +138,33 @@ class DeviceTrainStepTest {
     }
 
     /**
+     * AttrVR with --label-mapping ilm over source classes' descriptions on the device (MappedHead over an AttrVrHead: the
+     * top-k head over S source classes, then the mapping as a one-hot product): the same epochs, losses and mapping as
+     * the CPU.
+     */
+    @org.junit.jupiter.api.Test
+    void attrVrWithIterativeLabelMappingOnDeviceMatchesCpu(@TempDir Path dir) throws java.io.IOException {
+        String why = OpenClDevice.unavailableReason();
+        assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
+        assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
+        Path data = TinyRun.dataset(dir, 2, 2), src = dir.resolve("src");
+        LabelMappingTrainingTest.attrVrOverSources(data, src, "ilm", 2);                     // writes the files once
+        java.util.function.Supplier<TrainConfig.Builder> settings = () -> {
+            try {
+                return LabelMappingTrainingTest.attrVrOverSources(data, src, "ilm", 2);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
+        };
+        runOnCpuAndDevice(settings, dir);
+        var ck = clipvr.clip.io.SafetensorsReader.read(dir.resolve("dev").resolve(RunFiles.CHECKPOINT));
+        var ckCpu = clipvr.clip.io.SafetensorsReader.read(dir.resolve("cpu").resolve(RunFiles.CHECKPOINT));
+        assertArrayEquals(ckCpu.tensor("label_mapping.source_of").toDoubleArray(), ck.tensor("label_mapping.source_of").toDoubleArray(), "ILM mapping");
+        float[] p = ck.tensor("prompt.program").toFloatArray(), q = ckCpu.tensor("prompt.program").toFloatArray();
+        for (int j = 0; j < p.length; j++) assertEquals(q[j], p[j], 1e-3 * Math.max(1, Math.abs(q[j])), "prompt.program[" + j + "]");
+    }
+
+    /**
      * The trainer twice from the same settings, into dir/cpu and (with -Dclipvr.device) dir/dev: the same epoch records,
      * train losses within float32 tolerance and equal test accuracies.
      */

@@ -113,6 +113,10 @@ class LabelMappingTrainingTest {
 
     /** Four source classes described in two description "datasets" (warm: sun, rose; cool: leaf, sea), m = 4. */
     static TrainConfig.Builder attrVrOverSources(Path dir, String mapping, int epochs) throws IOException {
+        return attrVrOverSources(data, dir, mapping, epochs);
+    }
+
+    static TrainConfig.Builder attrVrOverSources(Path data, Path dir, String mapping, int epochs) throws IOException {
         Files.createDirectories(dir);
         Path classes = Files.writeString(dir.resolve("sources.txt"), "sun\nleaf\nsea\nrose\n");
         for (String kind : List.of("des", "dist")) {
