@@ -10,13 +10,17 @@
 #   CELL = dataset,method,epochs,lr[,inner]; e.g. mnist,ar,200,10 fashion-mnist,vp,200,40 mnist,vp,200,10,20
 #   --variant NAME --args "...": more train flags for every cell, whose run directory then ends in -NAME, e.g.
 #   --variant ilm53 --args "--label-mapping ilm --source-classes weights/clipvr-mini-source-classes.txt"
-#   python3 weights/tools/clipvr-mini-schedule-search.py runs/schedule-search
+#   --seeds "0 1 2": run every cell with each seed (default "0"). A seed draws both the 16 shots per class and the
+#   held-out 2 %, so several seeds average over both; one seed cannot resolve differences of about 3 points (the
+#   table's seeds differ by 2-6 points on MNIST). Seed 0 keeps the directory name above, seed S > 0 appends -s<S>.
+#   python3 weights/tools/clipvr-mini-schedule-search.py runs/schedule-search   (mean ± std over a cell's seeds)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-MNIST=data/mnist; OUT=runs/schedule-search; CELLS=(); VARIANT=""; EXTRA=""
+MNIST=data/mnist; OUT=runs/schedule-search; CELLS=(); VARIANT=""; EXTRA=""; SEEDS="0"
 while (( $# )); do
   case "$1" in --mnist) MNIST=$2; shift 2;; --out) OUT=$2; shift 2;;
-    --variant) VARIANT=$2; shift 2;; --args) EXTRA=$2; shift 2;; -*) echo "unknown flag $1" >&2; exit 2;;
+    --variant) VARIANT=$2; shift 2;; --args) EXTRA=$2; shift 2;; --seeds) SEEDS=$2; shift 2;;
+    -*) echo "unknown flag $1" >&2; exit 2;;
     *) CELLS+=("$1"); shift;; esac
 done
 for cell in "${CELLS[@]}"; do
@@ -24,11 +28,15 @@ for cell in "${CELLS[@]}"; do
   [[ -n $ds && -n $m && -n $epochs && -n $lr && -z ${rest:-} ]] \
     || { echo "cell '$cell' is not dataset,method,epochs,lr[,inner]" >&2; exit 2; }
   data=$ds; [[ $ds == mnist ]] && data="mnist:$MNIST"
-  run=$OUT/$ds/$m-e$epochs-lr$lr${inner:+-inner$inner}${VARIANT:+-$VARIANT}
   frame=(); [[ -n $inner ]] && frame=(--inner "$inner")
   more=(); [[ -n $EXTRA ]] && read -ra more <<< "$EXTRA"
-  if [[ -f $run/results.json ]] && grep -q '"status" : "completed"' "$run/results.json"; then continue; fi
-  echo "== $run"
-  ./clipvr train --method "$m" --weights weights/clipvr-mini.safetensors --data "$data" --shots 16 --seed 0 \
-    --epochs "$epochs" --lr "$lr" --eval-every 25 --val-fraction 0.02 --test-limit 10 "${frame[@]}" "${more[@]}" --out "$run" --quiet
+  for seed in $SEEDS; do
+    [[ $seed =~ ^[0-9]+$ ]] || { echo "--seeds: '$seed' is not a whole number" >&2; exit 2; }
+    run=$OUT/$ds/$m-e$epochs-lr$lr${inner:+-inner$inner}${VARIANT:+-$VARIANT}
+    (( seed != 0 )) && run=$run-s$seed
+    if [[ -f $run/results.json ]] && grep -q '"status" : "completed"' "$run/results.json"; then continue; fi
+    echo "== $run"
+    ./clipvr train --method "$m" --weights weights/clipvr-mini.safetensors --data "$data" --shots 16 --seed "$seed" \
+      --epochs "$epochs" --lr "$lr" --eval-every 25 --val-fraction 0.02 --test-limit 10 "${frame[@]}" "${more[@]}" --out "$run" --quiet
+  done
 done
