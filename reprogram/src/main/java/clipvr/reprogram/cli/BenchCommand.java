@@ -174,7 +174,8 @@ public final class BenchCommand implements Callable<Integer> {
             sampler.interrupt();
             try { sampler.join(); } catch (InterruptedException e) { Thread.currentThread().interrupt(); }
         }
-        allocatedPerRun = allocatedBytes() < 0 ? -1 : (double) (allocatedBytes() - allocated0) / reps;
+        long allocated1 = allocatedBytes();
+        allocatedPerRun = allocated0 < 0 || allocated1 < 0 ? -1 : (double) (allocated1 - allocated0) / reps;
         return s;
     }
 
