@@ -142,11 +142,12 @@ public final class Gemm {
             int tilesM = (M + mr - 1) / mr, tilesN = (N + nr - 1) / nr;
             boolean rowStrips = tilesM >= 2 * T && tilesN >= 2 * T ? M >= N : tilesM >= tilesN;
             if (rowStrips) {
+                float[] packedB = sharedB(transB, M, N, K, b, bOff, ldb);
                 Parallel.forRange(tilesM, (long) mr * N * K, (from, to) -> {
                     int i0 = from * mr, i1 = Math.min(M, to * mr);
                     int aSub = transA ? aOff + i0 : aOff + i0 * lda;
                     GemmSimd.serial(transA, transB, i1 - i0, N, K, alpha, a, aSub, lda, b, bOff, ldb,
-                            beta, c, cOff + i0 * ldc, ldc);
+                            beta, c, cOff + i0 * ldc, ldc, packedB);
                 });
             } else {
                 Parallel.forRange(tilesN, (long) nr * M * K, (from, to) -> {
@@ -157,6 +158,31 @@ public final class Gemm {
                 });
             }
         }
+    }
+
+    /** Rows per thread up to which row strips share one packed B ({@link #sharedB}). */
+    static final int SHARE_B_MAX_ROWS = 512;
+    /** Largest packed B (floats) that row strips share: 4 Mi floats, 16 MiB. */
+    static final long SHARE_B_MAX_FLOATS = 1L << 22;
+
+    /** The calling thread's buffer for a shared packed B; grows once to the largest B it packs. */
+    private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * All of op(B) packed once for the row strips of one product ({@link GemmSimd#packAllB}, in parallel), or null when
+     * each strip should pack its own. Each strip packs all of B, so with few rows per thread the duplicate costs as much
+     * as a weight gradient's A: dW = dYᵀ·X at clipvr-mini's shapes (out = 128-512 rows, K = 16,640 positions) packed X
+     * on both threads, 5 % of a pretraining step in that copy. Shared when the threads have at most
+     * {@link #SHARE_B_MAX_ROWS} rows each (more rows amortise the duplicate) and B is at most
+     * {@link #SHARE_B_MAX_FLOATS} packed. Same panels, same bits.
+     */
+    private static float[] sharedB(boolean transB, int M, int N, int K, float[] b, int bOff, int ldb) {
+        long size = GemmSimd.packedSize(N, K);
+        if ((long) M > (long) SHARE_B_MAX_ROWS * Parallel.THREADS || size > SHARE_B_MAX_FLOATS) return null;
+        float[] into = SHARED_B.get();
+        if (into.length < size) SHARED_B.set(into = new float[(int) size]);
+        GemmSimd.packAllB(transB, N, K, b, bOff, ldb, into);
+        return into;
     }
 
     /** C[M,N] = beta * C (beta == 0 writes zeros without reading C). */

@@ -169,8 +169,13 @@ final class GemmPack {
      * columns past nc are zero.
      */
     static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp) {
+        packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp, 0);
+    }
+
+    /** {@link #packB} into bp from index {@code bpOff} on. */
+    static void packB(boolean transB, float[] b, int bOff, int ldb, int pc, int kc, int jc, int nc, float[] bp, int bpOff) {
         for (int jr = 0; jr < nc; jr += NR) {
-            int nr = Math.min(NR, nc - jr), dst = jr * kc;
+            int nr = Math.min(NR, nc - jr), dst = bpOff + jr * kc;
             if (!transB) {
                 // op(B)(p, j) = b[bOff + p*ldb + j]: rows of the micro-panel are contiguous copies.
                 // Whole panels with vector copies: System.arraycopy's call per 16-float row was half of this loop's time.

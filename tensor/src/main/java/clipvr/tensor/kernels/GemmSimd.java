@@ -67,19 +67,31 @@ final class GemmSimd {
     static void serial(boolean transA, boolean transB, int M, int N, int K, float alpha,
                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float beta, float[] c, int cOff, int ldc) {
+        serial(transA, transB, M, N, K, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null);
+    }
+
+    /**
+     * {@link #serial} that takes its B panels from {@code packedB} (all of op(B) packed by {@link #packAllB}) when it is
+     * not null, instead of packing each one itself.
+     */
+    static void serial(boolean transA, boolean transB, int M, int N, int K, float alpha,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc, float[] packedB) {
         Buffers buf = BUFFERS.get();
         int kcMax = blockSize(K, KC, 1);
         int mcMax = blockSize(M, MC, MR);
         int ncMax = Math.min(NC, roundUp(N, NR));
         if (buf.ap.length < mcMax * kcMax) buf.ap = new float[mcMax * kcMax];
-        if (buf.bp.length < ncMax * kcMax) buf.bp = new float[ncMax * kcMax];
-        float[] ap = buf.ap, bp = buf.bp, scratch = buf.scratch;
+        if (packedB == null && buf.bp.length < ncMax * kcMax) buf.bp = new float[ncMax * kcMax];
+        float[] ap = buf.ap, bp = packedB != null ? packedB : buf.bp, scratch = buf.scratch;
 
         for (int jc = 0; jc < N; jc += ncMax) {
             int nc = Math.min(ncMax, N - jc);
             for (int pc = 0; pc < K; pc += kcMax) {
                 int kc = Math.min(kcMax, K - pc);
-                GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                int b0 = 0;                                       // where this block's B panels start in bp
+                if (packedB == null) GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, bp);
+                else b0 = packedOffset(jc, pc, nc, K);
                 float betaK = pc == 0 ? beta : 1f;
                 for (int ic = 0; ic < M; ic += mcMax) {
                     int mc = Math.min(mcMax, M - ic);
@@ -91,9 +103,9 @@ final class GemmSimd {
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             // micro-panel r of ap starts at r*MR*kc = ir*kc; likewise for bp.
                             if (mr == MR && nr == NR) {
-                                GemmKernel.tile(kc, ap, ir * kc, bp, jr * kc, alpha, betaK, c, cIdx, ldc);
+                                GemmKernel.tile(kc, ap, ir * kc, bp, b0 + jr * kc, alpha, betaK, c, cIdx, ldc);
                             } else {
-                                GemmKernel.edge(mr, nr, kc, ap, ir * kc, bp, jr * kc, alpha, betaK,
+                                GemmKernel.edge(mr, nr, kc, ap, ir * kc, bp, b0 + jr * kc, alpha, betaK,
                                         c, cIdx, ldc, scratch);
                             }
                         }
@@ -101,5 +113,34 @@ final class GemmSimd {
                 }
             }
         }
+    }
+
+    /**
+     * Size of all of op(B) [K, N] packed by {@link #packAllB}: every block's NR-column panels, N rounded up to whole
+     * panels.
+     */
+    static long packedSize(int N, int K) { return (long) roundUp(N, NR) * K; }
+
+    /**
+     * Start of block (jc, pc) of a B packed by {@link #packAllB}: the blocks of one column block jc (all ncMax wide, a
+     * multiple of NR, but the last) lie one after another in k, and each column block holds K rows of its panels.
+     */
+    private static int packedOffset(int jc, int pc, int nc, int K) { return jc * K + pc * roundUp(nc, NR); }
+
+    /**
+     * Packs all of op(B) [K, N] into {@code into} (at least {@link #packedSize} long), every (jc, pc) block as
+     * {@link #serial} would pack it, so that threads computing different row strips of one C can share one packed B
+     * instead of each packing all of it. Blocks are packed in parallel.
+     */
+    static void packAllB(boolean transB, int N, int K, float[] b, int bOff, int ldb, float[] into) {
+        int kcMax = blockSize(K, KC, 1), ncMax = Math.min(NC, roundUp(N, NR));
+        int kBlocks = (K + kcMax - 1) / kcMax, nBlocks = (N + ncMax - 1) / ncMax;
+        Parallel.forRange(kBlocks * nBlocks, (long) kcMax * Math.min(N, ncMax), (from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int jc = blk / kBlocks * ncMax, pc = blk % kBlocks * kcMax;
+                int nc = Math.min(ncMax, N - jc), kc = Math.min(kcMax, K - pc);
+                GemmPack.packB(transB, b, bOff, ldb, pc, kc, jc, nc, into, packedOffset(jc, pc, nc, K));
+            }
+        });
     }
 }
