@@ -18,7 +18,10 @@ import jdk.incubator.vector.VectorMask;
  * </pre>
  * The transposed B case (every linear layer: weights are [out, in]) is a real transpose of the
  * stored rows; with 16-lane vectors it runs on 16 x 16 register blocks transposed with 4 rounds of
- * two-source lane permutes ({@code selectFrom}, one vpermt2ps each), so it costs about a plain copy.
+ * two-source lane permutes ({@code selectFrom}, one vpermt2ps each), so it costs about a plain copy
+ * (8 x 8 blocks with AVX2's 8 lanes). With AVX2's 4-row panels both A cases go through registers too
+ * ({@link #interleave4x8}, {@link #packATransposed4x8}); the scalar loops remain the readable form
+ * (every path is checked element by element against the definition above in GemmPackTest).
  */
 final class GemmPack {
     private GemmPack() {}
