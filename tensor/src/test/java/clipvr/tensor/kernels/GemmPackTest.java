@@ -4,6 +4,7 @@ import org.junit.jupiter.api.Test;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
+import java.util.stream.IntStream;
 
 import static clipvr.tensor.kernels.GemmKernel.MR;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -18,8 +19,8 @@ class GemmPackTest {
 
     /** Heights 1 … 3·MR + 1 and a few past the 8-row pairs of the AVX2 transposed packing; depths 1 … 7 and past the
      * 8-value (non-transposed) and 4-row (transposed) register blocks, with and without a scalar tail. */
-    static final int[] MCS = java.util.stream.IntStream.concat(java.util.stream.IntStream.rangeClosed(1, 3 * MR + 1),
-            java.util.stream.IntStream.of(16, 17, 23, 24, 96)).distinct().toArray();
+    static final int[] MCS = IntStream.concat(IntStream.rangeClosed(1, 3 * MR + 1),
+            IntStream.of(16, 17, 23, 24, 96)).distinct().toArray();
     static final int[] KCS = {1, 2, 3, 4, 5, 6, 7, 8, 9, 12, 15, 16, 17, 33};
 
     @Test void packedABlocksMatchTheirDefinition() {

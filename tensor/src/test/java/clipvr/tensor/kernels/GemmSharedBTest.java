@@ -2,7 +2,7 @@ package clipvr.tensor.kernels;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import java.util.SplittableRandom;
+import java.util.Random;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -14,14 +14,14 @@ import org.junit.jupiter.api.Test;
 class GemmSharedBTest {
 
     @Test void sharedPackedBEqualsOwnPackingBitForBit() {
-        var rng = new SplittableRandom(5);
+        var rng = new Random(5);
         int[][] shapes = {{8, 16, 4}, {13, 37, 600}, {96, 3100, 40}, {40, 200, 1500}, {5, 1, 3}};
         for (int[] s : shapes)
             for (boolean transA : new boolean[]{false, true})
                 for (boolean transB : new boolean[]{false, true}) {
                     int M = s[0], N = s[1], K = s[2], lda = (transA ? M : K) + 2, ldb = (transB ? K : N) + 3, ldc = N + 1;
-                    float[] a = gaussian(rng, (transA ? K : M) * lda), b = gaussian(rng, 7 + (transB ? N : K) * ldb);
-                    float[] c0 = gaussian(rng, M * ldc), own = c0.clone(), shared = c0.clone();
+                    float[] a = GemmTest.random(rng, (transA ? K : M) * lda), b = GemmTest.random(rng, 7 + (transB ? N : K) * ldb);
+                    float[] c0 = GemmTest.random(rng, M * ldc), own = c0.clone(), shared = c0.clone();
                     float[] packed = new float[(int) GemmSimd.packedSize(N, K) + 9];
                     GemmSimd.packAllB(transB, N, K, b, 7, ldb, packed);
                     int i0 = M > 4 ? 4 : 0, rows = M - i0;                           // a strip from row 4 on
@@ -32,11 +32,5 @@ class GemmSharedBTest {
                         assertEquals(Float.floatToRawIntBits(own[i]), Float.floatToRawIntBits(shared[i]),
                                 "M " + M + " N " + N + " K " + K + " transA " + transA + " transB " + transB + ": C[" + i + "]");
                 }
-    }
-
-    private static float[] gaussian(SplittableRandom rng, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = (float) rng.nextGaussian();
-        return x;
     }
 }
