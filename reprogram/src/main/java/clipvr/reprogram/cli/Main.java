@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
         subcommands = {TokenizeCommand.class, EncodeCommand.class, InitCommand.class, ConvertCommand.class,
                 ZeroshotCommand.class, BenchCommand.class, DownloadCommand.class, TrainCommand.class,
                 EvaluateCommand.class, ReportCommand.class, ValidateDescriptionsCommand.class, DemoCommand.class,
-                PretrainCommand.class, PredictCommand.class})
+                PretrainCommand.class, PredictCommand.class, LabelsCommand.class})
 public final class Main implements Runnable {
     @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 

@@ -55,6 +55,9 @@ public final class ZeroshotCommand implements Callable<Integer> {
         model.to(device);
         List<String> tpl = Templates.resolve(templates != null ? templates : Templates.defaultFor(data));
         var zs = ZeroShotClassifier.build(model, clipvr.reprogram.train.Trainer.loadTokenizer(Paths2.vocab(vocab, weights)), classes, tpl, 64);
+        String warning = clipvr.clip.zeroshot.LabelSeparability.of(classes, zs.weights()).warning("the zero-shot head",
+                clipvr.clip.zeroshot.LabelSeparability.WARN_AT, "./clipvr labels prints its cosine matrix");
+        if (warning != null) System.err.println(warning);
         int[] order = clipvr.reprogram.train.Trainer.balancedOrder(ds, limit);
         Accuracy acc = new Accuracy(classes.size());
         ClipPreprocess pre = new ClipPreprocess(model.resolution());

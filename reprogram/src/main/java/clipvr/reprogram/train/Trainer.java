@@ -8,6 +8,7 @@ import clipvr.clip.model.Clip;
 import clipvr.clip.model.ClipModels;
 import clipvr.clip.text.ClipTokenizer;
 import clipvr.clip.zeroshot.Accuracy;
+import clipvr.clip.zeroshot.LabelSeparability;
 import clipvr.reprogram.data.Dataset;
 import clipvr.reprogram.data.Datasets;
 import clipvr.reprogram.data.DescriptionFile;
@@ -113,6 +114,7 @@ public final class Trainer {
             tf.save(cache, config);
         }
         this.text = tf;
+        warnOfInseparableLabels(config, tf, classNames);
         this.model = Reprogrammer.build(config, new ClipImageEncoder(clip), text, classNames.size()).to(Device.fromProperty());
         this.prep = Preprocessing.forMethod(method, config.resolution(), config.inputSize());
         int[] pool = new int[train.size()];
@@ -132,6 +134,25 @@ public final class Trainer {
         this.testIdx = balancedOrder(test, config.testLimit());
         if (trainIdx.length == 0 && method.trains()) throw new IllegalArgumentException("--data " + config.data() + ": no training images");
         if (testIdx.length == 0) throw new IllegalArgumentException("--data " + config.data() + ": no test images");
+    }
+
+    /**
+     * Prints a warning when the label head (or, with --label-mapping, the source head) has classes whose text
+     * embeddings nearly coincide: no input prompt can separate them (clipvr-mini's MNIST digits '4' and '9').
+     */
+    private static void warnOfInseparableLabels(TrainConfig config, TextFeatures tf, List<String> classNames) {
+        String remedy = "--label-mapping ilm onto better-separated source classes, or a method that scores descriptions "
+                + "(attrvr, dvp-cse, dvp-cls), avoids the head; ./clipvr labels prints its cosine matrix";
+        if (tf.tables().containsKey("label")) {
+            String w = LabelSeparability.of(classNames, tf.table("label")).warning("the label head ("
+                    + String.join(" | ", config.templates()) + ")", LabelSeparability.WARN_AT, remedy);
+            if (w != null) System.err.println(w);
+        }
+        if (tf.tables().containsKey("source")) {
+            String w = LabelSeparability.of(TextFeatures.sourceClassNames(config), tf.table("source")).warning(
+                    "the source head of --label-mapping", LabelSeparability.WARN_AT, "ILM may map target classes onto source classes it cannot tell apart");
+            if (w != null) System.err.println(w);
+        }
     }
 
     // ------------------------------------------------------------------ entry points
