@@ -129,59 +129,81 @@ public final class Gemm {
             scale(M, N, beta, c, cOff, ldc);
         } else if (M <= 4 || work <= SMALL_WORK) {
             GemmSmall.sgemm(transA, transB, M, N, K, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else if (!threads || Parallel.THREADS == 1 || work < PARALLEL_WORK) {
+        } else if (!threads || Parallel.THREADS == 1 || work < PARALLEL_WORK || Parallel.inside()) {
             GemmSimd.serial(transA, transB, M, N, K, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
-            // Split C into row strips (whole MR tiles) or column strips (whole NR tiles). Each strip is an
-            // independent GEMM with its own packing, so every thread packs the whole shared operand: all of
-            // B (N x K) with row strips, all of A (M x K) with column strips. When both ways give each thread
-            // at least two tiles, split so that the smaller operand is the one packed twice (M >= N: rows);
-            // otherwise the way with more tiles, for near-equal shares. (A text forward at batch 32, 448 rows
-            // by 512-2048 columns, packed each weight matrix on both threads: 7.5 % of its time in the packing.)
+            // Split C into row strips (whole MR tiles) or column strips (whole NR tiles). The operand all strips
+            // read (B for row strips, A for column strips) is packed once, in parallel, into a per-caller buffer
+            // (sharedB / sharedA; each strip packs its own copy only past SHARE_MAX_FLOATS), and each strip packs its
+            // own part of the other. When both ways give each thread at least two tiles, M >= N takes rows, else
+            // columns; otherwise the way with more tiles, for near-equal shares.
             int mr = GemmKernel.MR, nr = GemmKernel.NR, T = Parallel.THREADS;
             int tilesM = (M + mr - 1) / mr, tilesN = (N + nr - 1) / nr;
             boolean rowStrips = tilesM >= 2 * T && tilesN >= 2 * T ? M >= N : tilesM >= tilesN;
+            // With the shared operand packed once (sharedB / sharedA) a strip costs nothing extra to start, so C is
+            // cut into CHUNKS_PER_THREAD strips per thread, claimed one at a time: on a busy or shared machine one
+            // core often runs slower than the other for a while (on this 2-core VM, 200 ms windows of one thread per
+            // core: 47-88 GFLOP/s each, their dips at different times), and with one fixed half per thread every
+            // product waited for the slower one.
             if (rowStrips) {
                 float[] packedB = sharedB(transB, M, N, K, b, bOff, ldb);
-                Parallel.forRange(tilesM, (long) mr * N * K, (from, to) -> {
+                Parallel.forRange(tilesM, (long) mr * N * K, packedB != null ? CHUNKS_PER_THREAD : 1, (from, to) -> {
                     int i0 = from * mr, i1 = Math.min(M, to * mr);
                     int aSub = transA ? aOff + i0 : aOff + i0 * lda;
                     GemmSimd.serial(transA, transB, i1 - i0, N, K, alpha, a, aSub, lda, b, bOff, ldb,
                             beta, c, cOff + i0 * ldc, ldc, packedB);
                 });
             } else {
-                Parallel.forRange(tilesN, (long) nr * M * K, (from, to) -> {
+                float[] packedA = sharedA(transA, M, K, a, aOff, lda);
+                Parallel.forRange(tilesN, (long) nr * M * K, packedA != null ? CHUNKS_PER_THREAD : 1, (from, to) -> {
                     int j0 = from * nr, j1 = Math.min(N, to * nr);
                     int bSub = transB ? bOff + j0 * ldb : bOff + j0;
                     GemmSimd.serial(transA, transB, M, j1 - j0, K, alpha, a, aOff, lda, b, bSub, ldb,
-                            beta, c, cOff + j0, ldc);
+                            beta, c, cOff + j0, ldc, packedA, null);
                 });
             }
         }
     }
 
-    /** Rows per thread up to which row strips share one packed B ({@link #sharedB}). */
-    static final int SHARE_B_MAX_ROWS = 512;
-    /** Largest packed B (floats) that row strips share: 4 Mi floats, 16 MiB. */
-    static final long SHARE_B_MAX_FLOATS = 1L << 22;
+    /** Largest packed operand (floats) that the strips share: 4 Mi floats, 16 MiB. */
+    static final long SHARE_MAX_FLOATS = 1L << 22;
 
     /** The calling thread's buffer for a shared packed B; grows once to the largest B it packs. */
     private static final ThreadLocal<float[]> SHARED_B = ThreadLocal.withInitial(() -> new float[0]);
 
     /**
      * All of op(B) packed once for the row strips of one product ({@link GemmSimd#packAllB}, in parallel), or null when
-     * each strip should pack its own. Each strip packs all of B, so with few rows per thread the duplicate costs as much
-     * as a weight gradient's A: dW = dYᵀ·X at clipvr-mini's shapes (out = 128-512 rows, K = 16,640 positions) packed X
-     * on both threads, 5 % of a pretraining step in that copy. Shared when the threads have at most
-     * {@link #SHARE_B_MAX_ROWS} rows each (more rows amortise the duplicate) and B is at most
-     * {@link #SHARE_B_MAX_FLOATS} packed. Same panels, same bits.
+     * it would take more than {@link #SHARE_MAX_FLOATS}: then each strip packs all of B itself, block by block. Each
+     * strip packing all of B cost as much as a weight gradient's A (dW = dYᵀ·X at clipvr-mini's shapes, out = 128-512
+     * rows, K = 16,640 positions: 5 % of a pretraining step in the duplicate), and a strip that packs nothing can be
+     * short (see {@link #CHUNKS_PER_THREAD}). Same panels, same bits.
      */
     private static float[] sharedB(boolean transB, int M, int N, int K, float[] b, int bOff, int ldb) {
         long size = GemmSimd.packedSize(N, K);
-        if ((long) M > (long) SHARE_B_MAX_ROWS * Parallel.THREADS || size > SHARE_B_MAX_FLOATS) return null;
+        if (size > SHARE_MAX_FLOATS) return null;
         float[] into = SHARED_B.get();
         if (into.length < size) SHARED_B.set(into = new float[(int) size]);
         GemmSimd.packAllB(transB, N, K, b, bOff, ldb, into);
+        return into;
+    }
+
+    /** Strips per thread when the shared operand is packed once ({@code -Dclipvr.gemm.chunks}, default 4; 1: halves). */
+    static final int CHUNKS_PER_THREAD = Math.max(1, Integer.getInteger("clipvr.gemm.chunks", 4));
+
+    /** The calling thread's buffer for a shared packed A; grows once to the largest A it packs. */
+    private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(() -> new float[0]);
+
+    /**
+     * All of op(A) packed once for the column strips of one product ({@link GemmSimd#packAllA}, in parallel), or null
+     * when it would take more than {@link #SHARE_MAX_FLOATS}: then each strip packs all of A itself. Column strips
+     * are what the text forward's products take (448 rows by 512-2048 columns at batch 32). Same panels, same bits.
+     */
+    private static float[] sharedA(boolean transA, int M, int K, float[] a, int aOff, int lda) {
+        long size = GemmSimd.packedSizeA(M, K);
+        if (size > SHARE_MAX_FLOATS) return null;
+        float[] into = SHARED_A.get();
+        if (into.length < size) SHARED_A.set(into = new float[(int) size]);
+        GemmSimd.packAllA(transA, M, K, a, aOff, lda, into);
         return into;
     }
 

@@ -31,12 +31,17 @@ final class GemmPack {
      * rows past mc are zero.
      */
     static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+        packA(transA, a, aOff, lda, ic, mc, pc, kc, ap, 0);
+    }
+
+    /** {@link #packA} into {@code ap} from {@code apOff} on (a block of an A packed whole, {@code GemmSimd.packAllA}). */
+    static void packA(boolean transA, float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         if (transA && L >= MR) {
-            packATransposed(a, aOff, lda, ic, mc, pc, kc, ap);
+            packATransposed(a, aOff, lda, ic, mc, pc, kc, ap, apOff);
             return;
         }
         for (int ir = 0; ir < mc; ir += MR) {
-            int mr = Math.min(MR, mc - ir), dst = ir * kc;
+            int mr = Math.min(MR, mc - ir), dst = apOff + ir * kc;
             if (!transA && mr == MR && MR == 6) {
                 // op(A)(i, p) = a[aOff + i*lda + p], a full panel: p outer, so the panel is written in order
                 // (one stream) while its 6 source rows are read in order (6 streams); i outer wrote every
@@ -112,9 +117,9 @@ final class GemmPack {
      * lane-by-lane index check (JFR, 2026-12-06); the masked loads that would pass the array's end took the same slow
      * check (5 % of the step), so those few panel rows are now copied as scalars.
      */
-    private static void packATransposed(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    private static void packATransposed(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         if (MR == 4 && L == 8) {
-            packATransposed4x8(a, aOff, lda, ic, mc, pc, kc, ap);
+            packATransposed4x8(a, aOff, lda, ic, mc, pc, kc, ap, apOff);
             return;
         }
         int lastPanel = (mc - 1) / MR * MR;
@@ -123,7 +128,7 @@ final class GemmPack {
             int row = aOff + (pc + p) * lda + ic;
             boolean spillStaysInPanel = (kc - p) * MR >= L;                  // p·MR + L <= MR·kc
             for (int ir = 0; ir <= lastPanel; ir += MR) {
-                int src = row + ir, dst = ir * kc + p * MR, rows = Math.min(MR, mc - ir);
+                int src = row + ir, dst = apOff + ir * kc + p * MR, rows = Math.min(MR, mc - ir);
                 if (src > a.length - L) {                                    // a full load would pass the array's end
                     for (int i = 0; i < MR; i++) ap[dst + i] = i < rows ? a[src + i] : 0f;
                     continue;                                                // (masked, the JDK checks it lane by lane)
@@ -145,7 +150,7 @@ final class GemmPack {
      * loop moved 4 values with each load and store. The k tail (kc % 4 rows) and the panels of a last group of fewer
      * than 8 rows are copied as scalars, zero padded.
      */
-    private static void packATransposed4x8(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap) {
+    private static void packATransposed4x8(float[] a, int aOff, int lda, int ic, int mc, int pc, int kc, float[] ap, int apOff) {
         int pairs = mc / 8 * 8, p4 = kc - kc % 4;
         FloatVector lo = FloatVector.fromArray(S, HALVES_LO, 0), hi = FloatVector.fromArray(S, HALVES_HI, 0);
         for (int p = 0; p < p4; p += 4) {
@@ -153,7 +158,7 @@ final class GemmPack {
             for (int ir = 0; ir < pairs; ir += 8) {
                 FloatVector r0 = FloatVector.fromArray(S, a, row0 + ir), r1 = FloatVector.fromArray(S, a, row1 + ir);
                 FloatVector r2 = FloatVector.fromArray(S, a, row2 + ir), r3 = FloatVector.fromArray(S, a, row3 + ir);
-                int d = ir * kc + p * 4, next = d + 4 * kc;                    // panel ir / 4 and the one after it
+                int d = apOff + ir * kc + p * 4, next = d + 4 * kc;            // panel ir / 4 and the one after it
                 lo.selectFrom(r0, r1).intoArray(ap, d);                        // k p, p+1: rows ir .. ir+3
                 lo.selectFrom(r2, r3).intoArray(ap, d + 8);                    // k p+2, p+3
                 hi.selectFrom(r0, r1).intoArray(ap, next);                     // rows ir+4 .. ir+7
@@ -163,7 +168,7 @@ final class GemmPack {
         int rows = (mc + 3) / 4 * 4;
         for (int p = 0; p < kc; p++) {
             int src = aOff + (pc + p) * lda + ic;
-            for (int i = p < p4 ? pairs : 0; i < rows; i++) ap[(i >> 2) * 4 * kc + p * 4 + (i & 3)] = i < mc ? a[src + i] : 0f;
+            for (int i = p < p4 ? pairs : 0; i < rows; i++) ap[apOff + (i >> 2) * 4 * kc + p * 4 + (i & 3)] = i < mc ? a[src + i] : 0f;
         }
     }
 

@@ -77,13 +77,23 @@ final class GemmSimd {
     static void serial(boolean transA, boolean transB, int M, int N, int K, float alpha,
                        float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                        float beta, float[] c, int cOff, int ldc, float[] packedB) {
+        serial(transA, transB, M, N, K, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, null, packedB);
+    }
+
+    /**
+     * {@link #serial} that also takes its A blocks from {@code packedA} (all of op(A) packed by {@link #packAllA} for
+     * this M and K) when it is not null: the column strips of one C share one packed A.
+     */
+    static void serial(boolean transA, boolean transB, int M, int N, int K, float alpha,
+                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
+                       float beta, float[] c, int cOff, int ldc, float[] packedA, float[] packedB) {
         Buffers buf = BUFFERS.get();
         int kcMax = blockSize(K, KC, 1);
         int mcMax = blockSize(M, MC, MR);
         int ncMax = Math.min(NC, roundUp(N, NR));
-        if (buf.ap.length < mcMax * kcMax) buf.ap = new float[mcMax * kcMax];
+        if (packedA == null && buf.ap.length < mcMax * kcMax) buf.ap = new float[mcMax * kcMax];
         if (packedB == null && buf.bp.length < ncMax * kcMax) buf.bp = new float[ncMax * kcMax];
-        float[] ap = buf.ap, bp = packedB != null ? packedB : buf.bp, scratch = buf.scratch;
+        float[] ap = packedA != null ? packedA : buf.ap, bp = packedB != null ? packedB : buf.bp, scratch = buf.scratch;
 
         for (int jc = 0; jc < N; jc += ncMax) {
             int nc = Math.min(ncMax, N - jc);
@@ -95,7 +105,9 @@ final class GemmSimd {
                 float betaK = pc == 0 ? beta : 1f;
                 for (int ic = 0; ic < M; ic += mcMax) {
                     int mc = Math.min(mcMax, M - ic);
-                    GemmPack.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    int a0 = 0;                                   // where this block's A panels start in ap
+                    if (packedA == null) GemmPack.packA(transA, a, aOff, lda, ic, mc, pc, kc, ap);
+                    else a0 = packedOffsetA(ic, pc, mc, K);
                     for (int jr = 0; jr < nc; jr += NR) {
                         int nr = Math.min(NR, nc - jr);
                         for (int ir = 0; ir < mc; ir += MR) {
@@ -103,9 +115,9 @@ final class GemmSimd {
                             int cIdx = cOff + (ic + ir) * ldc + jc + jr;
                             // micro-panel r of ap starts at r*MR*kc = ir*kc; likewise for bp.
                             if (mr == MR && nr == NR) {
-                                GemmKernel.tile(kc, ap, ir * kc, bp, b0 + jr * kc, alpha, betaK, c, cIdx, ldc);
+                                GemmKernel.tile(kc, ap, a0 + ir * kc, bp, b0 + jr * kc, alpha, betaK, c, cIdx, ldc);
                             } else {
-                                GemmKernel.edge(mr, nr, kc, ap, ir * kc, bp, b0 + jr * kc, alpha, betaK,
+                                GemmKernel.edge(mr, nr, kc, ap, a0 + ir * kc, bp, b0 + jr * kc, alpha, betaK,
                                         c, cIdx, ldc, scratch);
                             }
                         }
@@ -126,6 +138,32 @@ final class GemmSimd {
      * multiple of NR, but the last) lie one after another in k, and each column block holds K rows of its panels.
      */
     private static int packedOffset(int jc, int pc, int nc, int K) { return jc * K + pc * roundUp(nc, NR); }
+
+    /** Size of all of op(A) [M, K] packed by {@link #packAllA}: every block's MR-row panels, M rounded up to whole panels. */
+    static long packedSizeA(int M, int K) { return (long) roundUp(M, MR) * K; }
+
+    /**
+     * Start of block (ic, pc) of an A packed by {@link #packAllA}: the blocks of one row block ic (all mcMax high, a
+     * multiple of MR, but the last) lie one after another in k, and each row block holds K columns of its panels.
+     */
+    private static int packedOffsetA(int ic, int pc, int mc, int K) { return ic * K + pc * roundUp(mc, MR); }
+
+    /**
+     * Packs all of op(A) [M, K] into {@code into} (at least {@link #packedSizeA} long), every (ic, pc) block as
+     * {@link #serial} would pack it for this M and K, so that threads computing different column strips of one C share
+     * one packed A instead of each packing all of it. Blocks are packed in parallel.
+     */
+    static void packAllA(boolean transA, int M, int K, float[] a, int aOff, int lda, float[] into) {
+        int kcMax = blockSize(K, KC, 1), mcMax = blockSize(M, MC, MR);
+        int kBlocks = (K + kcMax - 1) / kcMax, mBlocks = (M + mcMax - 1) / mcMax;
+        Parallel.forRange(kBlocks * mBlocks, (long) kcMax * Math.min(M, mcMax), (from, to) -> {
+            for (int blk = from; blk < to; blk++) {
+                int ic = blk / kBlocks * mcMax, pc = blk % kBlocks * kcMax;
+                int mc = Math.min(mcMax, M - ic), kc = Math.min(kcMax, K - pc);
+                GemmPack.packA(transA, a, aOff, lda, ic, mc, pc, kc, into, packedOffsetA(ic, pc, mc, K));
+            }
+        });
+    }
 
     /**
      * Packs all of op(B) [K, N] into {@code into} (at least {@link #packedSize} long), every (jc, pc) block as

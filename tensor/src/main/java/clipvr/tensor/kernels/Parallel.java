@@ -51,8 +51,20 @@ public final class Parallel {
      * a parallel region or any ForkJoinPool (no nested parallelism).
      */
     public static void forRange(int n, long costPerItem, RangeBody body) {
+        forRange(n, costPerItem, 1, body);
+    }
+
+    /**
+     * {@link #forRange} in up to {@code chunksPerThread · THREADS} contiguous chunks, which the threads claim one at a
+     * time: a thread slowed by something else on its core (a busy or shared machine) then takes fewer chunks instead
+     * of holding up the region with a fixed half. For bodies whose chunks cost nothing extra to start (e.g. GEMM
+     * strips over operands packed once). Chunk boundaries still depend only on n, the thread count and
+     * {@code chunksPerThread}.
+     */
+    public static void forRange(int n, long costPerItem, int chunksPerThread, RangeBody body) {
         if (n <= 0) return;
-        int chunks = (int) Math.min(THREADS, n);
+        if (chunksPerThread < 1) throw new IllegalArgumentException("chunksPerThread < 1: " + chunksPerThread);
+        int chunks = (int) Math.min((long) THREADS * chunksPerThread, n);
         if (THREADS == 1 || chunks <= 1 || (long) n * costPerItem < 32_768 || inside()) {
             body.run(0, n);
             return;
