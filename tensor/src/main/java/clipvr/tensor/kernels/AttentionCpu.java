@@ -195,7 +195,7 @@ public final class AttentionCpu {
         float[] qa = q.f32(), ka = k.f32(), va = v.f32(), pa = probs.f32(), oa = out.f32();
         float[] ma = mask == null ? null : mask.f32();
         int mo = mask == null ? 0 : mask.offset(), po = probs.offset();
-        Parallel.forRange(hq.count(), 2L * t * s * (d + dv), (z0, z1) -> {
+        Parallel.forRange(hq.count(), 2L * t * s * (d + dv), Parallel.CHUNKS_PER_THREAD, (z0, z1) -> {
             float[] kT = new float[d * sp], vP = new float[s * dvp], sc = new float[t * sp], p = new float[t * s], o = new float[t * dvp];
             for (int z = z0; z < z1; z++) {
                 transpose(ka, hk.offset(z), hk.rowStride(), s, d, kT, sp);                  // kᵀ [d, S]
@@ -227,7 +227,7 @@ public final class AttentionCpu {
         float[] qa = q.f32(), ka = k.f32(), va = v.f32(), pa = probs.f32(), ga = g.f32();
         float[] dqa = dq.f32(), dka = dk.f32(), dva = dv.f32();
         int po = probs.offset(), gs = hg.rowStride();
-        Parallel.forRange(hq.count(), 4L * t * s * (d + dvw), (z0, z1) -> {
+        Parallel.forRange(hq.count(), 4L * t * s * (d + dvw), Parallel.CHUNKS_PER_THREAD, (z0, z1) -> {
             float[] vT = new float[dvw * sp], kP = new float[s * dp], qP = new float[t * dp], gP = new float[t * dvp];
             float[] dpm = new float[t * sp], prod = new float[s], ds = new float[t * s];
             float[] dqm = new float[t * dp], dkm = new float[s * dp], dvm = new float[s * dvp];

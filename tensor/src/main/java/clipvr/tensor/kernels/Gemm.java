@@ -141,13 +141,13 @@ public final class Gemm {
             int tilesM = (M + mr - 1) / mr, tilesN = (N + nr - 1) / nr;
             boolean rowStrips = tilesM >= 2 * T && tilesN >= 2 * T ? M >= N : tilesM >= tilesN;
             // With the shared operand packed once (sharedB / sharedA) a strip costs nothing extra to start, so C is
-            // cut into CHUNKS_PER_THREAD strips per thread, claimed one at a time: on a busy or shared machine one
+            // cut into Parallel.CHUNKS_PER_THREAD strips per thread, claimed one at a time: on a busy or shared machine one
             // core often runs slower than the other for a while (on this 2-core VM, 200 ms windows of one thread per
             // core: 47-88 GFLOP/s each, their dips at different times), and with one fixed half per thread every
             // product waited for the slower one.
             if (rowStrips) {
                 float[] packedB = sharedB(transB, M, N, K, b, bOff, ldb);
-                Parallel.forRange(tilesM, (long) mr * N * K, packedB != null ? CHUNKS_PER_THREAD : 1, (from, to) -> {
+                Parallel.forRange(tilesM, (long) mr * N * K, packedB != null ? Parallel.CHUNKS_PER_THREAD : 1, (from, to) -> {
                     int i0 = from * mr, i1 = Math.min(M, to * mr);
                     int aSub = transA ? aOff + i0 : aOff + i0 * lda;
                     GemmSimd.serial(transA, transB, i1 - i0, N, K, alpha, a, aSub, lda, b, bOff, ldb,
@@ -155,7 +155,7 @@ public final class Gemm {
                 });
             } else {
                 float[] packedA = sharedA(transA, M, K, a, aOff, lda);
-                Parallel.forRange(tilesN, (long) nr * M * K, packedA != null ? CHUNKS_PER_THREAD : 1, (from, to) -> {
+                Parallel.forRange(tilesN, (long) nr * M * K, packedA != null ? Parallel.CHUNKS_PER_THREAD : 1, (from, to) -> {
                     int j0 = from * nr, j1 = Math.min(N, to * nr);
                     int bSub = transB ? bOff + j0 * ldb : bOff + j0;
                     GemmSimd.serial(transA, transB, M, j1 - j0, K, alpha, a, aOff, lda, b, bSub, ldb,
@@ -176,7 +176,7 @@ public final class Gemm {
      * it would take more than {@link #SHARE_MAX_FLOATS}: then each strip packs all of B itself, block by block. Each
      * strip packing all of B cost as much as a weight gradient's A (dW = dYᵀ·X at clipvr-mini's shapes, out = 128-512
      * rows, K = 16,640 positions: 5 % of a pretraining step in the duplicate), and a strip that packs nothing can be
-     * short (see {@link #CHUNKS_PER_THREAD}). Same panels, same bits.
+     * short (see {@link Parallel#CHUNKS_PER_THREAD}). Same panels, same bits.
      */
     private static float[] sharedB(boolean transB, int M, int N, int K, float[] b, int bOff, int ldb) {
         long size = GemmSimd.packedSize(N, K);
@@ -186,9 +186,6 @@ public final class Gemm {
         GemmSimd.packAllB(transB, N, K, b, bOff, ldb, into);
         return into;
     }
-
-    /** Strips per thread when the shared operand is packed once ({@code -Dclipvr.gemm.chunks}, default 4; 1: halves). */
-    static final int CHUNKS_PER_THREAD = Math.max(1, Integer.getInteger("clipvr.gemm.chunks", 4));
 
     /** The calling thread's buffer for a shared packed A; grows once to the largest A it packs. */
     private static final ThreadLocal<float[]> SHARED_A = ThreadLocal.withInitial(() -> new float[0]);

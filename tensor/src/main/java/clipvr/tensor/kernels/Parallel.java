@@ -29,6 +29,15 @@ public final class Parallel {
     public static final int THREADS = Integer.getInteger("clipvr.threads",
             Runtime.getRuntime().availableProcessors());
 
+    /**
+     * Chunks per thread for regions whose chunks cost nothing extra to start ({@code -Dclipvr.chunks}, default 4; 1
+     * gives one contiguous share per thread): row-wise and element-wise kernels, attention heads, GEMM strips over
+     * an operand packed once. The threads claim chunks one at a time, so a core slowed by something else takes fewer
+     * instead of holding up every region with a fixed share (on a 2-core VM the two cores' speeds dip at different
+     * times; docs/perf-gemm.md). Chunks only regroup independent outputs: same bits for every value.
+     */
+    public static final int CHUNKS_PER_THREAD = Math.max(1, Integer.getInteger("clipvr.chunks", 4));
+
     /** The scheduler in use: "team" or "forkjoin". */
     public static final String SCHEDULER = scheduler(System.getProperty("clipvr.parallel", "team"));
 
@@ -77,9 +86,9 @@ public final class Parallel {
         forkJoin(chunks, chunk);
     }
 
-    /** Parallel-for over single indices (convenience over {@link #forRange}). */
+    /** Parallel-for over independent single indices, in {@link #CHUNKS_PER_THREAD} chunks per thread. */
     public static void forEach(int n, long costPerItem, IntConsumer body) {
-        forRange(n, costPerItem, (from, to) -> { for (int i = from; i < to; i++) body.accept(i); });
+        forRange(n, costPerItem, CHUNKS_PER_THREAD, (from, to) -> { for (int i = from; i < to; i++) body.accept(i); });
     }
 
     /**

@@ -51,7 +51,7 @@ public final class SimdKernels {
         float[] a = x.f32(), o = out.f32();
         int ao = x.offset(), oo = out.offset(), n = out.numel();
         int chunk = 4096;
-        Parallel.forRange((n + chunk - 1) / chunk, chunk, (c0, c1) -> {
+        Parallel.forRange((n + chunk - 1) / chunk, chunk, Parallel.CHUNKS_PER_THREAD, (c0, c1) -> {   // bounds at 4096s
             int from = c0 * chunk, to = Math.min(n, c1 * chunk);
             int i = switch (op) {
                 case QUICK_GELU -> quickGeluLanes(a, ao, o, oo, from, to);
