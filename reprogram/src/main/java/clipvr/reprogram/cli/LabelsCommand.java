@@ -25,10 +25,10 @@ import java.util.concurrent.Callable;
 /**
  * {@code clipvr labels --weights W (--data D | --names FILE) [--templates T] [--threshold 0.95] [--json]}: the cosine
  * similarities between the label head's class embeddings (what zero-shot, VP, AR and SMM score images against),
- * and the groups of classes it cannot tell apart. Needs no images.
+ * and the groups of classes it barely separates. Needs no images.
  */
 @Command(name = "labels", mixinStandardHelpOptions = true,
-        description = "Cosine similarity between the label head's class text embeddings, and the classes it cannot separate.")
+        description = "Cosine similarity between the label head's class text embeddings, and the classes it barely separates.")
 public final class LabelsCommand implements Callable<Integer> {
     @Option(names = "--weights", required = true, description = "CLIP checkpoint (any supported format)") Path weights;
     @Option(names = "--vocab", description = "tokenizer vocabulary (default: beside the weights, else ../shared/clip)") Path vocab;
