@@ -9,7 +9,7 @@ import java.util.function.IntConsumer;
  * The one place where kernels go multi-threaded: {@code -Dclipvr.threads} threads (default: available processors)
  * and a parallel-for over [0, n) split into contiguous chunks.
  *
- * <p>Work is split deterministically (chunk boundaries depend only on n and the thread count), and every chunk
+ * <p>Work is split deterministically (chunk boundaries depend only on n, the thread count and the chunks per thread), and every chunk
  * writes disjoint output, so results do not depend on scheduling, nor on which thread runs which chunk.
  *
  * <p>Two schedulers, same chunks, same bits ({@code -Dclipvr.parallel=team|forkjoin}):
