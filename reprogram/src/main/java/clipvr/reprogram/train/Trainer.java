@@ -141,18 +141,17 @@ public final class Trainer {
      * embeddings nearly coincide, so that their logits differ little for any prompted image (clipvr-mini's MNIST '4' and '9').
      */
     private static void warnOfInseparableLabels(TrainConfig config, TextFeatures tf, List<String> classNames) {
-        java.util.function.Consumer<String> warn = w -> { if (w != null) System.err.println(w); };
         String remedy = "--label-mapping ilm onto better-separated source classes, or a method that scores descriptions "
                 + "(attrvr, dvp-cse, dvp-cls), avoids the head; ./clipvr labels prints its cosine matrix";
         if (tf.tables().containsKey("label")) {
             String w = LabelSeparability.of(classNames, tf.table("label")).warning("the label head ("
                     + String.join(" | ", config.templates()) + ")", LabelSeparability.WARN_AT, remedy);
-            warn.accept(w);
+            if (w != null) System.err.println(w);
         }
         if (tf.tables().containsKey("source")) {
             String w = LabelSeparability.of(TextFeatures.sourceClassNames(config), tf.table("source")).warning(
                     "the source head of --label-mapping", LabelSeparability.WARN_AT, "ILM may map target classes onto source classes it cannot tell apart");
-            warn.accept(w);
+            if (w != null) System.err.println(w);
         }
     }
 

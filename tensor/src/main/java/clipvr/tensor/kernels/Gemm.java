@@ -146,7 +146,7 @@ public final class Gemm {
             // core: 47-88 GFLOP/s each, their dips at different times), and with one fixed half per thread every
             // product waited for the slower one.
             if (rowStrips) {
-                float[] packedB = sharedB(transB, M, N, K, b, bOff, ldb);
+                float[] packedB = sharedB(transB, N, K, b, bOff, ldb);
                 Parallel.forRange(tilesM, (long) mr * N * K, packedB != null ? Parallel.CHUNKS_PER_THREAD : 1, (from, to) -> {
                     int i0 = from * mr, i1 = Math.min(M, to * mr);
                     int aSub = transA ? aOff + i0 : aOff + i0 * lda;
@@ -178,12 +178,9 @@ public final class Gemm {
      * rows, K = 16,640 positions: 5 % of a pretraining step in the duplicate), and a strip that packs nothing can be
      * short (see {@link Parallel#CHUNKS_PER_THREAD}). Same panels, same bits.
      */
-    private static float[] sharedB(boolean transB, int M, int N, int K, float[] b, int bOff, int ldb) {
-        long size = GemmSimd.packedSize(N, K);
-        if (size > SHARE_MAX_FLOATS) return null;
-        float[] into = SHARED_B.get();
-        if (into.length < size) SHARED_B.set(into = new float[(int) size]);
-        GemmSimd.packAllB(transB, N, K, b, bOff, ldb, into);
+    private static float[] sharedB(boolean transB, int N, int K, float[] b, int bOff, int ldb) {
+        float[] into = sharedBuffer(SHARED_B, GemmSimd.packedSize(N, K));
+        if (into != null) GemmSimd.packAllB(transB, N, K, b, bOff, ldb, into);
         return into;
     }
 
@@ -196,11 +193,16 @@ public final class Gemm {
      * are what the text forward's products take (448 rows by 512-2048 columns at batch 32). Same panels, same bits.
      */
     private static float[] sharedA(boolean transA, int M, int K, float[] a, int aOff, int lda) {
-        long size = GemmSimd.packedSizeA(M, K);
+        float[] into = sharedBuffer(SHARED_A, GemmSimd.packedSizeA(M, K));
+        if (into != null) GemmSimd.packAllA(transA, M, K, a, aOff, lda, into);
+        return into;
+    }
+
+    /** The calling thread's buffer in {@code local}, grown to at least {@code size} floats; null past {@link #SHARE_MAX_FLOATS}. */
+    private static float[] sharedBuffer(ThreadLocal<float[]> local, long size) {
         if (size > SHARE_MAX_FLOATS) return null;
-        float[] into = SHARED_A.get();
-        if (into.length < size) SHARED_A.set(into = new float[(int) size]);
-        GemmSimd.packAllA(transA, M, K, a, aOff, lda, into);
+        float[] into = local.get();
+        if (into.length < size) local.set(into = new float[(int) size]);
         return into;
     }
 
