@@ -55,6 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--templates", description = "label templates for zeroshot / label-head methods: cifar, gtsrb, mnist, simple, vr, or a file (default: 'This is a photo of {}.')") String templates;
     @Option(names = "--label-mapping", description = "ilm, flm or rlm: replace the label head by CLIP zero-shot over --source-classes plus SMM's one-to-one output label mapping (vp, ar, smm, smm-pad/narrow/medium/full; attrvr with --source-descriptions; default: the label head)") String labelMapping;
     @Option(names = "--source-classes", description = "source classes of --label-mapping, one name per line (default: the bundled CIFAR-100 names)") Path sourceClasses;
+    @Option(names = "--source-templates", split = ",", paramLabel = "KEY", description = "with --label-mapping (vp, ar, smm): score each source class with the zero-shot templates of the first dataset KEY whose class list names it, e.g. cifar10,gtsrb (the captions clipvr-mini was pretrained on; default: 'This is a photo of {}.' for every source class)") List<String> sourceTemplates;
     @Option(names = "--source-descriptions", split = ",", paramLabel = "KEY", description = "attrvr with --label-mapping: dataset keys whose <KEY>_des.json and <KEY>_dist.json (bundled or in --descriptions) describe the --source-classes, e.g. cifar10,gtsrb") List<String> sourceDescriptions;
     @Option(names = "--quiet", description = "no progress bar and no per-epoch lines") boolean quiet;
 
@@ -108,6 +109,7 @@ public final class TrainCommand implements Callable<Integer> {
             clipvr.reprogram.train.Reprogrammer.requireOnDevice(b.method, labelMapping, device);
         if (sourceClasses != null) b.sourceClasses = sourceClasses.toString();
         if (sourceDescriptions != null) b.sourceDescriptions = sourceDescriptions;
+        if (sourceTemplates != null) b.sourceTemplates = sourceTemplates;
         if (templates != null) {
             if (b.method != null && b.method.usesDescriptions())
                 throw new IllegalArgumentException("--templates: " + b.method + " scores descriptions, not label templates");

@@ -8,6 +8,7 @@ import clipvr.clip.io.SafetensorsReader;
 import clipvr.clip.io.SafetensorsWriter;
 import clipvr.clip.model.Clip;
 import clipvr.clip.text.ClipTokenizer;
+import clipvr.clip.zeroshot.Templates;
 import clipvr.clip.zeroshot.ZeroShotClassifier;
 import clipvr.reprogram.cluster.KMeans;
 import clipvr.reprogram.data.DescriptionFile;
@@ -57,7 +58,7 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
                 String.valueOf(c.m()), String.valueOf(c.causes()), String.valueOf(c.clusters()), String.valueOf(c.kmeansInit()),
                 String.join("\u0001", c.templates()), String.valueOf(c.descriptions()), String.valueOf(c.dataset()),
                 String.valueOf(c.labelMapping()), String.valueOf(c.sourceClasses()),
-                String.valueOf(c.sourceDescriptions()));
+                String.valueOf(c.sourceDescriptions()), String.valueOf(c.sourceTemplates()));
     }
 
     /** The source class names of a label-mapping run (bundled CIFAR-100 or the {@code --source-classes} file). */
@@ -69,6 +70,33 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
         List<String> names = clipvr.reprogram.data.ClassNames.read(f);
         if (names.isEmpty()) throw new IllegalArgumentException("--source-classes " + f + ": no class names");
         return names;
+    }
+
+    /**
+     * The templates that score each source class: the label template for all of them, or with
+     * {@code --source-templates K1,K2,...} the pretraining templates ({@link Templates#forDatasetKey}) of the first key
+     * whose bundled class list names the class. A class that no key names is an error naming it.
+     */
+    public static List<List<String>> sourceTemplates(TrainConfig c, List<String> sources) {
+        if (c.sourceTemplates() == null) return sources.stream().map(s -> List.of(TrainConfig.LABEL_TEMPLATE)).toList();
+        Map<String, List<String>> names = new LinkedHashMap<>();
+        for (String key : c.sourceTemplates()) names.put(key, clipvr.reprogram.data.ClassNames.bundled(key));
+        List<List<String>> out = new ArrayList<>();
+        for (String s : sources) {
+            String key = names.entrySet().stream().filter(e -> e.getValue().contains(s)).map(Map.Entry::getKey).findFirst()
+                    .orElseThrow(() -> new IllegalArgumentException("--source-templates " + String.join(",", c.sourceTemplates())
+                            + ": source class '" + s + "' is in none of these datasets' class lists"));
+            out.add(Templates.forDatasetKey(key));
+        }
+        return out;
+    }
+
+    /** The source head [S, E]: row s is the normalised mean of source class s's filled templates (CLIP's zero-shot weights). */
+    static Tensor sourceHead(Clip model, ClipTokenizer tok, List<String> sources, List<List<String>> templates) {
+        List<Tensor> rows = new ArrayList<>();
+        for (int s = 0; s < sources.size(); s++)
+            rows.add(ZeroShotClassifier.build(model, tok, List.of(sources.get(s)), templates.get(s), 64).weights());   // [1, E]
+        return Indexing.cat(rows, 0);                                                                              // [S, E]
     }
 
     /**
@@ -90,7 +118,7 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
                 throw new IllegalArgumentException("--source-classes: " + sources.size() + " source classes cannot map "
                         + classNames.size() + " target classes one-to-one (need at least as many)");
             if (config.sourceDescriptions() != null) described = sources;
-            else tables.put("source", ZeroShotClassifier.build(model, tok, sources, List.of(TrainConfig.LABEL_TEMPLATE), 64).weights());
+            else tables.put("source", sourceHead(model, tok, sources, sourceTemplates(config, sources)));
         }
         if (!method.usesDescriptions()) {
             tables.put("label", ZeroShotClassifier.build(model, tok, classNames, config.templates(), 64).weights());

@@ -1,5 +1,6 @@
 package clipvr.reprogram.train;
 
+import clipvr.reprogram.data.ClassNames;
 import clipvr.reprogram.input.PromptGeometry;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
@@ -59,6 +60,10 @@ import java.util.Map;
  *                        {@code <key>_des.json} and {@code <key>_dist.json} (in {@code descriptions}) describe the
  *                        source classes; AttrVR's head then scores the source classes' descriptions and the mapping
  *                        reads one source class per target class. Null otherwise
+ * @param sourceTemplates a label mapping's source head scored with pretraining templates ({@code --source-templates}):
+ *                        dataset keys (e.g. {@code [cifar10, gtsrb]}); each source class gets the zero-shot templates
+ *                        ({@code Templates.forDatasetKey}) of the first key whose bundled class list names it, the
+ *                        captions a clipvr-mini model was pretrained on. Null: the label template for every source class
  * @param logitScale      the temperature of every cosine-logit head, logits = s·cos(v, t) ({@code --logit-scale}). Default:
  *                        the model's own exp(logit_scale), which is what the reference code reads
  *                        ({@code model.logit_scale.exp()}, spec §1.1): 100 for OpenAI's released models (the papers'
@@ -105,6 +110,7 @@ public record TrainConfig(
         @JsonProperty("label_mapping") String labelMapping,
         @JsonProperty("source_classes") String sourceClasses,
         @JsonProperty("source_descriptions") List<String> sourceDescriptions,
+        @JsonProperty("source_templates") List<String> sourceTemplates,
         @JsonProperty("logit_scale") Double logitScale) {
 
     /** {@link #sourceClasses()} for the bundled CIFAR-100 names (CLIP's, in label order). */
@@ -175,6 +181,8 @@ public record TrainConfig(
         public String sourceClasses;
         /** {@code --source-descriptions}: dataset keys of the source classes' description files (AttrVR with a label mapping). */
         public List<String> sourceDescriptions;
+        /** {@code --source-templates}: dataset keys whose templates score the source classes they name (label mapping, no descriptions). */
+        public List<String> sourceTemplates;
         /** {@code --logit-scale}: the heads' temperature (null: the model's exp(logit_scale)). */
         public Double logitScale;
 
@@ -256,16 +264,22 @@ public record TrainConfig(
                     throw new IllegalArgumentException("--label-mapping " + lm + " with --method attrvr needs --source-descriptions KEY[,KEY...]:"
                             + " the datasets whose <KEY>_des.json and <KEY>_dist.json describe the --source-classes (e.g. cifar10,gtsrb),"
                             + " because AttrVR's head scores descriptions of the source classes");
-                srcDesc = new ArrayList<>();
-                for (String given : sourceDescriptions) {
-                    String key = given.strip().toLowerCase(Locale.ROOT).replace('-', '_');
-                    if (key.isEmpty()) throw new IllegalArgumentException("--source-descriptions: empty dataset key in " + sourceDescriptions);
-                    if (srcDesc.contains(key)) throw new IllegalArgumentException("--source-descriptions: '" + key + "' given twice");
-                    srcDesc.add(key);
-                }
-                srcDesc = List.copyOf(srcDesc);
+                srcDesc = datasetKeys("--source-descriptions", sourceDescriptions);
             } else if (sourceDescriptions != null) {
                 throw new IllegalArgumentException("--source-descriptions is only for --method attrvr with --label-mapping ilm|flm|rlm");
+            }
+            List<String> srcTpl = null;
+            if (sourceTemplates != null) {
+                if (lm == null || srcDesc != null)
+                    throw new IllegalArgumentException("--source-templates is only for --label-mapping ilm|flm|rlm with a label head ("
+                            + LABEL_MAPPING_METHODS.stream().filter(x -> x != Method.ATTRVR).map(Method::cliName).toList()
+                            + "); AttrVR's source head scores descriptions");
+                srcTpl = datasetKeys("--source-templates", sourceTemplates);
+                if (srcTpl.isEmpty()) throw new IllegalArgumentException("--source-templates: no dataset key");
+                for (String key : srcTpl)
+                    if (!ClassNames.BUNDLED.contains(key) && !key.equals("cifar100"))
+                        throw new IllegalArgumentException("--source-templates: '" + key + "' has no bundled class list (have "
+                                + ClassNames.BUNDLED + " and cifar100)");
             }
             Integer in = defaultInner(method, resolution);
             if (inner != null) {
@@ -284,7 +298,19 @@ public record TrainConfig(
             return new TrainConfig(method.cliName(), weights, weightsSha256, vocab, data, dataset,
                     method.usesDescriptions() ? descriptions : null, sh, ep, or(seed, 0L), b,
                     smm ? "adam" : "sgd", l, smm ? 0.0 : mom, wd, smm ? "multistep" : "cosine", ms, g, mlr, mg, layers, p,
-                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, src, srcDesc, scale);
+                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, src, srcDesc, srcTpl, scale);
+        }
+
+        /** Dataset keys as given to a flag: stripped, lower case, '-' as '_'; none empty or repeated. */
+        private static List<String> datasetKeys(String flag, List<String> given) {
+            List<String> keys = new ArrayList<>();
+            for (String g : given) {
+                String key = g.strip().toLowerCase(Locale.ROOT).replace('-', '_');
+                if (key.isEmpty()) throw new IllegalArgumentException(flag + ": empty dataset key in " + given);
+                if (keys.contains(key)) throw new IllegalArgumentException(flag + ": '" + key + "' given twice");
+                keys.add(key);
+            }
+            return List.copyOf(keys);
         }
 
         private static void positive(String flag, int v) {

@@ -150,7 +150,8 @@ public final class Trainer {
         }
         if (tf.tables().containsKey("source")) {
             String w = LabelSeparability.of(TextFeatures.sourceClassNames(config), tf.table("source")).warning(
-                    "the source head of --label-mapping", LabelSeparability.WARN_AT, "ILM may map target classes onto source classes it cannot tell apart");
+                    "the source head of --label-mapping (" + (config.sourceTemplates() == null ? TrainConfig.LABEL_TEMPLATE
+                            : "the templates of " + String.join(",", config.sourceTemplates())) + ")", LabelSeparability.WARN_AT, "ILM may map target classes onto source classes it cannot tell apart");
             if (w != null) System.err.println(w);
         }
     }
@@ -618,6 +619,7 @@ public final class Trainer {
         if (b.labelMapping == null) b.labelMapping = c.labelMapping();
         if (b.sourceClasses == null) b.sourceClasses = c.sourceClasses();
         if (b.sourceDescriptions == null) b.sourceDescriptions = c.sourceDescriptions();
+        if (b.sourceTemplates == null) b.sourceTemplates = c.sourceTemplates();
         if (b.logitScale == null) b.logitScale = c.logitScale();
     }
 
