@@ -143,7 +143,7 @@ public final class Trainer {
     private static void warnOfInseparableLabels(TrainConfig config, TextFeatures tf, List<String> classNames) {
         String remedy = "--label-mapping ilm onto better-separated source classes, or a method that scores descriptions "
                 + "(attrvr, dvp-cse, dvp-cls), avoids the head; ./clipvr labels prints its cosine matrix";
-        if (tf.tables().containsKey("label")) {
+        if (tf.tables().containsKey("label") && config.labelMapping() == null) {      // a mapping replaces the label head
             String w = LabelSeparability.of(classNames, tf.table("label")).warning("the label head ("
                     + String.join(" | ", config.templates()) + ")", LabelSeparability.WARN_AT, remedy);
             if (w != null) System.err.println(w);
