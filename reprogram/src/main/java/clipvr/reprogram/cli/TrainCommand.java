@@ -53,7 +53,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--clusters", description = "DVP-cls clusters K (default: DVP's per-dataset value, else 3)") Integer clusters;
     @Option(names = "--kmeans-init", description = "DVP-cls k-means restarts (default 10)") Integer kmeansInit;
     @Option(names = "--templates", description = "label templates for zeroshot / label-head methods: cifar, gtsrb, mnist, simple, vr, or a file (default: 'This is a photo of {}.')") String templates;
-    @Option(names = "--label-mapping", description = "ilm, flm or rlm: replace the label head by CLIP zero-shot over --source-classes plus SMM's one-to-one output label mapping (vp, ar, smm, smm-pad/narrow/medium/full; attrvr with --source-descriptions; default: the label head)") String labelMapping;
+    @Option(names = "--label-mapping", description = "ilm, flm or rlm: replace the label head by CLIP zero-shot over --source-classes plus SMM's one-to-one output label mapping; blm or blmp (BLM+): plus a Bayesian-guided reweighting of all source logits, recomputed every epoch (vp, ar, smm, smm-pad/narrow/medium/full; attrvr with --source-descriptions; default: the label head)") String labelMapping;
+    @Option(names = "--blm-lap", description = "BLM / BLM+ Laplace smoothing (default 1)") Double blmLap;
+    @Option(names = "--blm-topk-ratio", description = "BLM+ top-k as a fraction of the target classes, k = max(1, floor(ratio*C)) (default 0.15)") Double blmTopkRatio;
     @Option(names = "--source-classes", description = "source classes of --label-mapping, one name per line (default: the bundled CIFAR-100 names)") Path sourceClasses;
     @Option(names = "--source-templates", split = ",", paramLabel = "KEY", description = "with --label-mapping (vp, ar, smm): score each source class with the zero-shot templates of the first dataset KEY whose class list names it, e.g. cifar10,gtsrb (the captions clipvr-mini was pretrained on; default: 'This is a photo of {}.' for every source class)") List<String> sourceTemplates;
     @Option(names = "--source-descriptions", split = ",", paramLabel = "KEY", description = "attrvr with --label-mapping: dataset keys whose <KEY>_des.json and <KEY>_dist.json (bundled or in --descriptions) describe the --source-classes, e.g. cifar10,gtsrb") List<String> sourceDescriptions;
@@ -110,6 +112,8 @@ public final class TrainCommand implements Callable<Integer> {
         if (sourceClasses != null) b.sourceClasses = sourceClasses.toString();
         if (sourceDescriptions != null) b.sourceDescriptions = sourceDescriptions;
         if (sourceTemplates != null) b.sourceTemplates = sourceTemplates;
+        if (blmLap != null) b.blmLap = blmLap;
+        if (blmTopkRatio != null) b.blmTopkRatio = blmTopkRatio;
         if (templates != null) {
             if (b.method != null && b.method.usesDescriptions())
                 throw new IllegalArgumentException("--templates: " + b.method + " scores descriptions, not label templates");

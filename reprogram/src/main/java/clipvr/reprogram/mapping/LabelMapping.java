@@ -10,7 +10,7 @@ import java.util.SplittableRandom;
  * A one-to-one output label mapping for a model without a text head (SMM spec §5.4): target class t reads the
  * logit of source class {@code sourceOf[t]}; z = logits_S[:, sourceOf] [B, C]. No parameters.
  */
-public record LabelMapping(int[] sourceOf, int numSources) {
+public record LabelMapping(int[] sourceOf, int numSources) implements OutputMapping {
     public LabelMapping {
         sourceOf = sourceOf.clone();
         boolean[] used = new boolean[numSources];
@@ -20,12 +20,19 @@ public record LabelMapping(int[] sourceOf, int numSources) {
         }
     }
 
-    public int numTargets() { return sourceOf.length; }
+    @Override public int numTargets() { return sourceOf.length; }
+
+    /** The one-hot [S][C] matrix P[sourceOf[t]][t] = 1 (z = s·P equals {@link #apply}). */
+    @Override public double[][] matrix() {
+        double[][] p = new double[numSources][sourceOf.length];
+        for (int t = 0; t < sourceOf.length; t++) p[sourceOf[t]][t] = 1;
+        return p;
+    }
 
     @Override public int[] sourceOf() { return sourceOf.clone(); }
 
     /** source logits [B, S] → target logits [B, C] (index-select of the mapped columns; gradient scatters back). */
-    public Var apply(Var sourceLogits) { return Select.indexSelect(sourceLogits, 1, sourceOf); }
+    @Override public Var apply(Var sourceLogits) { return Select.indexSelect(sourceLogits, 1, sourceOf); }
 
     /**
      * ILM/FLM's greedy assignment (SMM-code {@code predictive_distribution_based_multi_label_mapping} with one

@@ -7,7 +7,9 @@ import clipvr.reprogram.head.ClassHead;
 import clipvr.reprogram.head.DecoupledHead;
 import clipvr.reprogram.head.LabelHead;
 import clipvr.reprogram.head.MappedHead;
+import clipvr.reprogram.mapping.BayesianMapping;
 import clipvr.reprogram.mapping.LabelMapping;
+import clipvr.reprogram.mapping.OutputMapping;
 import clipvr.reprogram.mapping.MappingKind;
 import clipvr.reprogram.head.PrmEstimator;
 import clipvr.reprogram.input.InputTransform;
@@ -118,12 +120,17 @@ public final class Reprogrammer {
         return mapped(config, new AttrVrHead(des, dist, s, config.topk(), config.alpha(), config.logitScale()), numClasses);
     }
 
-    /** {@code source} [B, S] followed by the run's initial mapping (RLM: drawn from (seed, "label-mapping")). */
+    /**
+     * {@code source} [B, S] followed by the run's initial mapping (RLM: drawn from (seed, "label-mapping"); BLM, BLM+:
+     * uniform; ILM, FLM: the identity prefix; the trainer replaces the last four before the first step).
+     */
     private static MappedHead mapped(TrainConfig config, ClassHead source, int numClasses) {
         int s = source.numClasses();
-        LabelMapping initial = config.mappingKind() == MappingKind.RLM
-                ? LabelMapping.random(s, numClasses, Seeds.derive(config.seed(), "label-mapping"))
-                : LabelMapping.identity(s, numClasses);
+        OutputMapping initial = switch (config.mappingKind()) {
+            case RLM -> LabelMapping.random(s, numClasses, Seeds.derive(config.seed(), "label-mapping"));
+            case BLM, BLMP -> BayesianMapping.uniform(s, numClasses);
+            case ILM, FLM -> LabelMapping.identity(s, numClasses);
+        };
         return new MappedHead(source, initial);
     }
 
@@ -320,7 +327,10 @@ public final class Reprogrammer {
         if (prompt != null) StateDict.putAll(s, "prompt", prompt.state());
         for (int k = 0; k < prompts.size(); k++) StateDict.putAll(s, "prompts." + k, prompts.get(k).state());
         if (decoupled != null) s.put("prm.weights", decoupled.classWeights());
-        if (head instanceof MappedHead h) s.put("label_mapping.source_of", sourceOfTensor(h.mapping()));
+        if (head instanceof MappedHead h) switch (h.mapping()) {
+            case LabelMapping m -> s.put("label_mapping.source_of", sourceOfTensor(m));
+            case BayesianMapping b -> s.put("label_mapping.omega", Tensor.of(flatten(b.omega()), b.numSources(), b.numTargets()));   // [S, C] float64
+        }
         if (!device.isCpu()) s.replaceAll((k, t) -> t.to(clipvr.tensor.Device.CPU));          // checkpoints are host tensors
         return s;
     }
@@ -339,11 +349,24 @@ public final class Reprogrammer {
             decoupled.setReweighting(PrmEstimator.blockMatrix(w));
         }
         if (head instanceof MappedHead h) {
-            double[] v = StateDict.require(state, "label_mapping.source_of", h.numClasses()).toDoubleArray();
-            int[] m = new int[v.length];
-            for (int i = 0; i < v.length; i++) m[i] = (int) v[i];
-            h.setMapping(new LabelMapping(m, h.numSources()));
+            if (h.mapping() instanceof BayesianMapping) {
+                double[] w = StateDict.require(state, "label_mapping.omega", h.numSources(), h.numClasses()).toDoubleArray();
+                double[][] omega = new double[h.numSources()][];
+                for (int i = 0; i < omega.length; i++) omega[i] = java.util.Arrays.copyOfRange(w, i * h.numClasses(), (i + 1) * h.numClasses());
+                h.setMapping(new BayesianMapping(omega));
+            } else {
+                double[] v = StateDict.require(state, "label_mapping.source_of", h.numClasses()).toDoubleArray();
+                int[] m = new int[v.length];
+                for (int i = 0; i < v.length; i++) m[i] = (int) v[i];
+                h.setMapping(new LabelMapping(m, h.numSources()));
+            }
         }
+    }
+
+    private static double[] flatten(double[][] a) {
+        double[] f = new double[a.length * a[0].length];
+        for (int i = 0; i < a.length; i++) System.arraycopy(a[i], 0, f, i * a[0].length, a[0].length);
+        return f;
     }
 
     /** sourceOf [C] as a float64 tensor (exact for any class index). */

@@ -114,7 +114,7 @@ public record TextFeatures(Map<String, Tensor> tables, Map<String, List<List<Str
         List<String> described = classNames;                                  // the classes the description tables cover
         if (config.labelMapping() != null) {
             List<String> sources = sourceClassNames(config);
-            if (sources.size() < classNames.size())
+            if (!config.mappingKind().bayesian() && sources.size() < classNames.size())
                 throw new IllegalArgumentException("--source-classes: " + sources.size() + " source classes cannot map "
                         + classNames.size() + " target classes one-to-one (need at least as many)");
             if (config.sourceDescriptions() != null) described = sources;

@@ -53,7 +53,12 @@ import java.util.Map;
  *                        watermark border (R − 2·pad); null for the methods without a frame. Default (and the value
  *                        filled in when a config.json written before this field is read): {@link #defaultInner}
  * @param labelMapping    {@code ilm}, {@code flm} or {@code rlm}: CLIP zero-shot over the source classes plus a one-to-one
- *                        label mapping replaces the label head (SMM spec §5.4); null: the label head
+ *                        label mapping replaces the label head (SMM spec §5.4); {@code blm} or {@code blmp} (BLM+): the
+ *                        same source head plus a Bayesian-guided reweighting matrix ω [S, C]; null: the label head
+ * @param blmLap          BLM / BLM+ Laplace smoothing λ ({@code --blm-lap}, default 1 as BayesianLM's {@code cfg.py});
+ *                        null for the other mappings
+ * @param blmTopkRatio    BLM+'s top-k as a fraction of the target classes, k = max(1, ⌊ratio·C⌋)
+ *                        ({@code --blm-topk-ratio}, default 0.15 as BayesianLM's {@code cfg.py}); null otherwise
  * @param sourceClasses   the source classes of the label mapping: {@link #BUNDLED_CIFAR100} or an absolute file path;
  *                        null without a label mapping
  * @param sourceDescriptions AttrVR with a label mapping: the dataset keys (e.g. {@code [cifar10, gtsrb]}) whose
@@ -108,6 +113,8 @@ public record TrainConfig(
         @JsonProperty("input_size") int inputSize,
         @JsonProperty("inner") Integer inner,
         @JsonProperty("label_mapping") String labelMapping,
+        @JsonProperty("blm_lap") Double blmLap,
+        @JsonProperty("blm_topk_ratio") Double blmTopkRatio,
         @JsonProperty("source_classes") String sourceClasses,
         @JsonProperty("source_descriptions") List<String> sourceDescriptions,
         @JsonProperty("source_templates") List<String> sourceTemplates,
@@ -138,6 +145,12 @@ public record TrainConfig(
             case SMM_PAD -> geo.padInner();
             default -> geo.arInner();
         };
+    }
+
+    /** BLM+'s k for S source and C target classes: max(1, ⌊ratio·C⌋), at most S. */
+    public int blmTopK(int sources, int targets) {
+        if (blmTopkRatio == null) throw new IllegalStateException("no BLM+ top-k ratio: --label-mapping is " + labelMapping);
+        return Math.min(sources, Math.max(1, (int) Math.floor(blmTopkRatio * targets)));
     }
 
     /** The label-mapping kind, or null for the label head. */
@@ -175,8 +188,10 @@ public record TrainConfig(
         public Double lr, momentum, weightDecay, gamma, maskLr, maskGamma, valFraction, alpha;
         public int[] milestones;
         public List<String> templates;
-        /** {@code ilm}, {@code flm}, {@code rlm} (case-insensitive) or null. */
+        /** {@code ilm}, {@code flm}, {@code rlm}, {@code blm}, {@code blmp} or {@code blm+} (case-insensitive) or null. */
         public String labelMapping;
+        /** {@code --blm-lap}, {@code --blm-topk-ratio} (null: BayesianLM's 1 and 0.15). */
+        public Double blmLap, blmTopkRatio;
         /** {@link #BUNDLED_CIFAR100}, a class-names file, or null (the bundled names when a label mapping is set). */
         public String sourceClasses;
         /** {@code --source-descriptions}: dataset keys of the source classes' description files (AttrVR with a label mapping). */
@@ -249,14 +264,28 @@ public record TrainConfig(
             String lm = null, src = null;
             if (labelMapping != null) {
                 lm = labelMapping.strip().toLowerCase(Locale.ROOT);
-                if (!List.of("ilm", "flm", "rlm").contains(lm))
-                    throw new IllegalArgumentException("--label-mapping must be one of ilm, flm, rlm, got '" + labelMapping + "'");
+                if (lm.equals("blm+")) lm = "blmp";
+                if (!List.of("ilm", "flm", "rlm", "blm", "blmp").contains(lm))
+                    throw new IllegalArgumentException("--label-mapping must be one of ilm, flm, rlm, blm, blmp (BLM+), got '" + labelMapping + "'");
                 if (!LABEL_MAPPING_METHODS.contains(method))
                     throw new IllegalArgumentException("--label-mapping " + lm + ": not available for --method " + method
                             + " (only for " + LABEL_MAPPING_METHODS.stream().map(Method::cliName).toList() + ")");
                 src = sourceClasses != null ? sourceClasses : BUNDLED_CIFAR100;
             } else if (sourceClasses != null) {
-                throw new IllegalArgumentException("--source-classes needs --label-mapping ilm|flm|rlm");
+                throw new IllegalArgumentException("--source-classes needs --label-mapping ilm|flm|rlm|blm|blmp");
+            }
+            Double lap = null, topk = null;
+            if ("blm".equals(lm) || "blmp".equals(lm)) {
+                lap = or(blmLap, 1.0);
+                if (!(lap >= 0) || Double.isInfinite(lap)) throw new IllegalArgumentException("--blm-lap must be a finite number >= 0, got " + lap);
+                if ("blmp".equals(lm)) {
+                    topk = or(blmTopkRatio, 0.15);
+                    if (!(topk > 0 && topk <= 1)) throw new IllegalArgumentException("--blm-topk-ratio must be in (0, 1], got " + topk);
+                } else if (blmTopkRatio != null) {
+                    throw new IllegalArgumentException("--blm-topk-ratio is only for --label-mapping blmp (BLM+)");
+                }
+            } else if (blmLap != null || blmTopkRatio != null) {
+                throw new IllegalArgumentException((blmLap != null ? "--blm-lap" : "--blm-topk-ratio") + " needs --label-mapping blm or blmp");
             }
             List<String> srcDesc = null;
             if (method == Method.ATTRVR && lm != null) {
@@ -266,12 +295,12 @@ public record TrainConfig(
                             + " because AttrVR's head scores descriptions of the source classes");
                 srcDesc = datasetKeys("--source-descriptions", sourceDescriptions);
             } else if (sourceDescriptions != null) {
-                throw new IllegalArgumentException("--source-descriptions is only for --method attrvr with --label-mapping ilm|flm|rlm");
+                throw new IllegalArgumentException("--source-descriptions is only for --method attrvr with --label-mapping ilm|flm|rlm|blm|blmp");
             }
             List<String> srcTpl = null;
             if (sourceTemplates != null) {
                 if (lm == null || srcDesc != null)
-                    throw new IllegalArgumentException("--source-templates is only for --label-mapping ilm|flm|rlm with a label head ("
+                    throw new IllegalArgumentException("--source-templates is only for --label-mapping ilm|flm|rlm|blm|blmp with a label head ("
                             + LABEL_MAPPING_METHODS.stream().filter(x -> x != Method.ATTRVR).map(Method::cliName).toList()
                             + "); AttrVR's source head scores descriptions");
                 srcTpl = datasetKeys("--source-templates", sourceTemplates);
@@ -298,7 +327,7 @@ public record TrainConfig(
             return new TrainConfig(method.cliName(), weights, weightsSha256, vocab, data, dataset,
                     method.usesDescriptions() ? descriptions : null, sh, ep, or(seed, 0L), b,
                     smm ? "adam" : "sgd", l, smm ? 0.0 : mom, wd, smm ? "multistep" : "cosine", ms, g, mlr, mg, layers, p,
-                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, src, srcDesc, srcTpl, scale);
+                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, lap, topk, src, srcDesc, srcTpl, scale);
         }
 
         /** Dataset keys as given to a flag: stripped, lower case, '-' as '_'; none empty or repeated. */

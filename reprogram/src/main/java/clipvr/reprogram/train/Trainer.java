@@ -15,8 +15,10 @@ import clipvr.reprogram.data.DescriptionFile;
 import clipvr.reprogram.data.FewShot;
 import clipvr.reprogram.data.Split;
 import clipvr.reprogram.head.MappedHead;
+import clipvr.reprogram.mapping.BayesianMapping;
 import clipvr.reprogram.mapping.FrequencyMatrix;
 import clipvr.reprogram.mapping.LabelMapping;
+import clipvr.reprogram.mapping.OutputMapping;
 import clipvr.reprogram.mapping.MappingKind;
 import clipvr.tensor.DType;
 import clipvr.tensor.Device;
@@ -326,7 +328,8 @@ public final class Trainer {
         for (int i = 0; i < order.length; i++) order[i] = trainIdx[perm[i]];
         if (model.prm() != null) model.prm().reset();
         MappingKind kind = config.mappingKind();
-        if (kind == MappingKind.ILM || (kind == MappingKind.FLM && epoch == 0)) model.mappedHead().setMapping(frequencyMapping(epoch));
+        if (kind != null && (kind.recomputedEachEpoch() || (kind == MappingKind.FLM && epoch == 0)))
+            model.mappedHead().setMapping(frequencyMapping(kind, epoch));
         model.train(true);
         double lr0 = optim.lr();
         Map<String, Double> lrs0 = optim.lrs();
@@ -382,21 +385,24 @@ public final class Trainer {
     }
 
     /**
-     * ILM / FLM (spec §5.4): the frozen model with the current prompt over the whole training set, no gradient, eval
-     * mode (SMM's batch-norm statistics are not touched), with epoch {@code epoch}'s training augmentation (the same
-     * per-item streams (seed, "augment", epoch, index) as that epoch's steps); d[s, t] counts argmax source s per
-     * label t; greedy one-to-one mapping.
+     * ILM / FLM (spec §5.4), BLM / BLM+ (BayesianLM {@code mapping.py}): the frozen model with the current prompt over
+     * the whole training set, no gradient, eval mode (SMM's batch-norm statistics are not touched), with epoch
+     * {@code epoch}'s training augmentation (the same per-item streams (seed, "augment", epoch, index) as that epoch's
+     * steps); d[s, t] counts argmax source s per label t (BLM+: sums the top-k softmax probabilities); ILM/FLM take
+     * the greedy one-to-one mapping of d, BLM/BLM+ the reweighting matrix ω of d.
      */
-    private LabelMapping frequencyMapping(int epoch) {
+    private OutputMapping frequencyMapping(MappingKind kind, int epoch) {
         MappedHead head = model.mappedHead();
         FrequencyMatrix d = new FrequencyMatrix(head.numSources(), head.numClasses());
         model.train(false);
         for (int from = 0; from < trainIdx.length; from += config.batch()) {
             int to = Math.min(trainIdx.length, from + config.batch());
             Preprocessing.Batch b = prep.load(train, Arrays.copyOfRange(trainIdx, from, to), true, config.seed(), epoch);
-            d.record(model.sourceLogits(b.pixels()), b.labels());
+            Tensor logits = model.sourceLogits(b.pixels()).to(Device.CPU);                       // [B, S]
+            if (kind == MappingKind.BLMP) d.recordTopKProbabilities(logits, b.labels(), config.blmTopK(head.numSources(), head.numClasses()));
+            else d.record(logits, b.labels());
         }
-        return d.mapping();
+        return kind.bayesian() ? d.bayesian(config.blmLap()) : d.mapping();
     }
 
     private static Var lossOf(Var logits, int[] labels, int epoch, int it) {
@@ -547,12 +553,29 @@ public final class Trainer {
             Map<String, Object> lm = new LinkedHashMap<>();
             lm.put("kind", config.labelMapping());
             lm.put("source_classes", config.sourceClasses());
-            int[] so = model.mappedHead().mapping().sourceOf();
-            lm.put("source_of", so);
             List<String> sources = TextFeatures.sourceClassNames(config);
-            Map<String, String> named = new LinkedHashMap<>();
-            for (int t = 0; t < so.length; t++) named.put(classNames.get(t), sources.get(so[t]));
-            lm.put("target_to_source", named);
+            switch (model.mappedHead().mapping()) {
+                case LabelMapping one -> {
+                    int[] so = one.sourceOf();
+                    lm.put("source_of", so);
+                    Map<String, String> named = new LinkedHashMap<>();
+                    for (int t = 0; t < so.length; t++) named.put(classNames.get(t), sources.get(so[t]));
+                    lm.put("target_to_source", named);
+                }
+                case BayesianMapping b -> {                      // ω itself is the checkpoint's label_mapping.omega [S, C]
+                    double[][] w = b.omega();
+                    Map<String, Map<String, Double>> top = new LinkedHashMap<>();
+                    for (int t = 0; t < b.numTargets(); t++) {
+                        int col = t;
+                        Map<String, Double> heaviest = new LinkedHashMap<>();
+                        java.util.stream.IntStream.range(0, w.length).boxed()
+                                .sorted((x, y) -> w[y][col] != w[x][col] ? Double.compare(w[y][col], w[x][col]) : Integer.compare(x, y))
+                                .limit(3).filter(s -> w[s][col] > 0).forEach(s -> heaviest.put(sources.get(s), w[s][col]));
+                        top.put(classNames.get(t), heaviest);
+                    }
+                    lm.put("heaviest_sources", top);
+                }
+            }
             m.put("label_mapping", lm);
         }
         m.put("train_indices", trainIdx);
@@ -617,6 +640,8 @@ public final class Trainer {
         if (b.kmeansInit == null) b.kmeansInit = c.kmeansInit();
         if (b.templates == null) b.templates = c.templates();
         if (b.labelMapping == null) b.labelMapping = c.labelMapping();
+        if (b.blmLap == null) b.blmLap = c.blmLap();
+        if (b.blmTopkRatio == null) b.blmTopkRatio = c.blmTopkRatio();
         if (b.sourceClasses == null) b.sourceClasses = c.sourceClasses();
         if (b.sourceDescriptions == null) b.sourceDescriptions = c.sourceDescriptions();
         if (b.sourceTemplates == null) b.sourceTemplates = c.sourceTemplates();

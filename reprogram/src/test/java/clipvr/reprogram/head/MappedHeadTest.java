@@ -2,6 +2,7 @@ package clipvr.reprogram.head;
 
 import clipvr.autograd.GradCheck;
 import clipvr.autograd.Var;
+import clipvr.reprogram.mapping.BayesianMapping;
 import clipvr.reprogram.mapping.LabelMapping;
 import clipvr.reprogram.method.TestTensors;
 import clipvr.tensor.Tensor;
@@ -56,6 +57,25 @@ class MappedHeadTest {
         MappedHead head = new MappedHead(AttrVrHead.standard(des, dist, S), new LabelMapping(SOURCE_OF, S));
         var r = GradCheck.check(x -> head.logits(x.getFirst()), List.of(v), TestTensors.OPTIONS);
         assertTrue(r.passed(), r.describe());
+    }
+
+    /** BLM: target logit t = Σ_s ω[s, t]·(source logit s), and its gradient wrt the image features (float64 GradCheck). */
+    @Test void bayesianMappingReweightsEverySourceLogit() {
+        double[][] omega = BayesianMapping.fromFrequencies(new double[][]{{3, 1}, {0, 2}, {1, 1}, {0, 0}}, 1).omega();  // [S, 2]
+        Tensor table = TestTensors.unitRows(9, S, E), v = TestTensors.normal(10, B, E);
+        MappedHead head = new MappedHead(table, new BayesianMapping(omega), 50);
+        double[] s = new LabelHead(table, 50).logits(Var.constant(v)).data().toDoubleArray();  // [B, S]
+        Tensor z = head.logits(Var.constant(v)).data();                                       // [B, 2]
+        for (int b = 0; b < B; b++)
+            for (int t = 0; t < 2; t++) {
+                double expected = 0;
+                for (int i = 0; i < S; i++) expected += omega[i][t] * s[b * S + i];
+                assertEquals(expected, z.get(b, t), 1e-12, "b " + b + " t " + t);
+            }
+        var r = GradCheck.check(x -> head.logits(x.getFirst()), List.of(v), TestTensors.OPTIONS);
+        assertTrue(r.passed(), r.describe());
+        var ex = assertThrows(IllegalArgumentException.class, () -> head.setMapping(BayesianMapping.uniform(S + 1, 2)));
+        assertTrue(ex.getMessage().contains((S + 1) + " sources"), ex.getMessage());
     }
 
     @Test void mappingMustFitTheSourceHead() {

@@ -15,7 +15,7 @@ class DeviceMethodsTest {
     @Test void everyMethodAndLabelMappingIsAcceptedOnADevice() {
         assertEquals(java.util.EnumSet.allOf(Method.class), Reprogrammer.ON_DEVICE);
         for (Method m : Method.values())
-            for (String lm : new String[]{null, "rlm", "ilm", "flm"}) {
+            for (String lm : new String[]{null, "rlm", "ilm", "flm", "blm", "blmp"}) {
                 Reprogrammer.requireOnDevice(m, lm, Device.CPU);
                 Reprogrammer.requireOnDevice(m, lm, DEV);
             }

@@ -137,6 +137,23 @@ class DeviceTrainStepTest {
         }
     }
 
+    /** AR with --label-mapping blmp (BLM+: ω from the device's source logits, applied as s·ω on the device): as on the CPU. */
+    @org.junit.jupiter.api.Test
+    void arWithBayesianLabelMappingOnDeviceMatchesCpu(@TempDir Path dir) {
+        String why = OpenClDevice.unavailableReason();
+        assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
+        assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
+        Path data = TinyRun.dataset(dir, 2, 2);
+        runOnCpuAndDevice(() -> {
+            TrainConfig.Builder b = TinyRun.settings(data, null, Method.AR, 2);
+            b.labelMapping = "blmp";
+            return b;
+        }, dir);
+        double[] dev = clipvr.clip.io.SafetensorsReader.read(dir.resolve("dev").resolve(RunFiles.CHECKPOINT)).tensor("label_mapping.omega").toDoubleArray();
+        double[] cpu = clipvr.clip.io.SafetensorsReader.read(dir.resolve("cpu").resolve(RunFiles.CHECKPOINT)).tensor("label_mapping.omega").toDoubleArray();
+        for (int j = 0; j < cpu.length; j++) assertEquals(cpu[j], dev[j], 1e-4, "ω[" + j + "]");
+    }
+
     /**
      * AttrVR with --label-mapping ilm over source classes' descriptions on the device (MappedHead over an AttrVrHead: the
      * top-k head over S source classes, then the mapping as a one-hot product): the same epochs, losses and mapping as

@@ -1,6 +1,7 @@
 package clipvr.reprogram.train;
 
 import clipvr.clip.io.SafetensorsReader;
+import clipvr.reprogram.mapping.BayesianMapping;
 import clipvr.reprogram.mapping.LabelMapping;
 import clipvr.tensor.Tensor;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -43,7 +44,7 @@ class LabelMappingTrainingTest {
     static Trainer.Options recording(Map<Integer, List<int[]>> seen) {
         return Trainer.Options.quiet().withHooks(new Trainer.Hooks() {
             @Override public void afterStep(int epoch, int it, Reprogrammer model) {
-                seen.computeIfAbsent(epoch, e -> new ArrayList<>()).add(model.mappedHead().mapping().sourceOf());
+                seen.computeIfAbsent(epoch, e -> new ArrayList<>()).add(((LabelMapping) model.mappedHead().mapping()).sourceOf());
             }
         });
     }
@@ -90,6 +91,86 @@ class LabelMappingTrainingTest {
         assertEquals(TrainerTest.withoutTimes(whole.resolve(RunFiles.RESULTS)), TrainerTest.withoutTimes(parts.resolve(RunFiles.RESULTS)));
         assertEquals(RunFiles.JSON.readTree(whole.resolve(RunFiles.CHECKPOINT_JSON).toFile()),
                 RunFiles.JSON.readTree(parts.resolve(RunFiles.CHECKPOINT_JSON).toFile()));
+    }
+
+    static double[][] savedOmega(Path runDir, int sources, int targets) {
+        Map<String, Tensor> t = RunFiles.tensors(SafetensorsReader.read(runDir.resolve(RunFiles.CHECKPOINT)).tensors());
+        Tensor w = t.get("label_mapping.omega");
+        assertArrayEquals(new int[]{sources, targets}, w.shape());
+        assertNull(t.get("label_mapping.source_of"));
+        double[][] o = new double[sources][targets];
+        for (int s = 0; s < sources; s++) for (int c = 0; c < targets; c++) o[s][c] = w.get(s, c);
+        return o;
+    }
+
+    /** BLM and BLM+: ω [S, C] re-estimated every epoch, saved, used by evaluation; fewer sources than targets allowed. */
+    @Test void blmTrainsWithAReweightingMatrixThatEvaluationReuses() throws IOException {
+        for (String kind : List.of("blm", "blm+")) {
+            Path out = tmp.resolve(kind.replace('+', 'p'));
+            Map<Integer, List<double[][]>> seen = new LinkedHashMap<>();
+            RunResults r = Trainer.run(settings(Method.AR, kind, 3), out, Trainer.Options.quiet().withHooks(new Trainer.Hooks() {
+                @Override public void afterStep(int epoch, int it, Reprogrammer model) {
+                    seen.computeIfAbsent(epoch, e -> new ArrayList<>()).add(((BayesianMapping) model.mappedHead().mapping()).omega());
+                }
+            }));
+            assertEquals("completed", r.status);
+            assertEquals(kind.equals("blm") ? "blm" : "blmp", r.config.labelMapping());
+            assertEquals(1.0, r.config.blmLap());
+            assertEquals(kind.equals("blm") ? null : 0.15, r.config.blmTopkRatio());
+            double[][] omega = savedOmega(out, 100, 3);
+            assertArrayEquals(omega, seen.get(2).getFirst(), "the checkpoint holds the ω of the last epoch");
+            for (int t = 0; t < 3; t++) {
+                double sum = 0;
+                for (double[] row : omega) sum += row[t];
+                assertEquals(1, sum, 1e-12, kind + ": column " + t);
+            }
+            assertTrue(Arrays.stream(omega).anyMatch(row -> row[0] != 0.01), kind + ": ω is still the uniform placeholder");
+        }
+    }
+
+    @Test void blmEvaluationAndResumeReproduceTheRun() throws IOException {
+        Path whole = tmp.resolve("whole"), parts = tmp.resolve("parts");
+        RunResults r = Trainer.run(settings(Method.AR, "blmp", 3), whole, Trainer.Options.quiet());
+        RunEvaluator.Result last = RunEvaluator.evaluate(whole, null, "test", null, "last", null, false);
+        assertEquals(r.last.top1(), last.accuracy().top1());
+        assertArrayEquals(r.last.confusion(), last.accuracy().confusion());
+        JsonNode info = RunFiles.JSON.readTree(whole.resolve(RunFiles.CHECKPOINT_JSON).toFile()).get("label_mapping");
+        assertEquals("blmp", info.get("kind").asText());
+        assertEquals(3, info.get("heaviest_sources").size());
+        assertThrows(TrainerTest.Stop.class, () -> Trainer.run(settings(Method.AR, "blmp", 3), parts, TrainerTest.stopAfter(1)));
+        TrainConfig.Builder again = new TrainConfig.Builder();
+        again.vocab = TinyRun.vocab().toString();
+        Trainer.run(again, parts, Trainer.Options.quiet().withResume(true));
+        TrainerTest.assertSameTensors(whole.resolve(RunFiles.CHECKPOINT), parts.resolve(RunFiles.CHECKPOINT), Method.AR);
+        assertEquals(TrainerTest.withoutTimes(whole.resolve(RunFiles.RESULTS)), TrainerTest.withoutTimes(parts.resolve(RunFiles.RESULTS)));
+        Path two = Files.writeString(tmp.resolve("two.txt"), "cat\ndog\n");            // S = 2 < C = 3: BLM needs no one-to-one
+        TrainConfig.Builder few = settings(Method.AR, "blm", 1);
+        few.sourceClasses = two.toString();
+        assertEquals("completed", Trainer.run(few, tmp.resolve("few"), Trainer.Options.quiet()).status);
+        savedOmega(tmp.resolve("few"), 2, 3);
+    }
+
+    @Test void blmFlagsNameTheirFault() {
+        TrainConfig.Builder lapWithoutBlm = settings(Method.AR, "ilm", 1);
+        lapWithoutBlm.blmLap = 1.0;
+        var ex = assertThrows(IllegalArgumentException.class, () -> lapWithoutBlm.build(224));
+        assertTrue(ex.getMessage().contains("--blm-lap") && ex.getMessage().contains("blm"), ex.getMessage());
+        TrainConfig.Builder negative = settings(Method.AR, "blm", 1);
+        negative.blmLap = -0.5;
+        ex = assertThrows(IllegalArgumentException.class, () -> negative.build(224));
+        assertTrue(ex.getMessage().contains("--blm-lap"), ex.getMessage());
+        TrainConfig.Builder ratioForBlm = settings(Method.AR, "blm", 1);
+        ratioForBlm.blmTopkRatio = 0.2;
+        ex = assertThrows(IllegalArgumentException.class, () -> ratioForBlm.build(224));
+        assertTrue(ex.getMessage().contains("--blm-topk-ratio"), ex.getMessage());
+        TrainConfig.Builder badRatio = settings(Method.AR, "blmp", 1);
+        badRatio.blmTopkRatio = 1.5;
+        ex = assertThrows(IllegalArgumentException.class, () -> badRatio.build(224));
+        assertTrue(ex.getMessage().contains("--blm-topk-ratio"), ex.getMessage());
+        TrainConfig c = settings(Method.AR, "BLMP", 1).build(224);
+        assertEquals(1, c.blmTopK(100, 3), "max(1, floor(0.15 * 3))");
+        assertEquals(15, c.blmTopK(100, 100));
+        assertEquals(2, c.blmTopK(2, 100), "at most S");
     }
 
     @Test void flmKeepsTheMappingFixed() {
