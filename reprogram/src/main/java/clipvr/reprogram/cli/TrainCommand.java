@@ -54,6 +54,7 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--kmeans-init", description = "DVP-cls k-means restarts (default 10)") Integer kmeansInit;
     @Option(names = "--templates", description = "label templates for zeroshot / label-head methods: cifar, gtsrb, mnist, simple, vr, or a file (default: 'This is a photo of {}.')") String templates;
     @Option(names = "--label-mapping", description = "ilm, flm or rlm: replace the label head by CLIP zero-shot over --source-classes plus SMM's one-to-one output label mapping; blm or blmp (BLM+): plus a Bayesian-guided reweighting of all source logits, recomputed every epoch (vp, ar, smm, smm-pad/narrow/medium/full; attrvr with --source-descriptions; default: the label head)") String labelMapping;
+    @Option(names = "--augment", description = "training augmentation: papers (the reference code's: RandomResizedCrop(scale 0.08-1) and horizontal flips; SMM: random crop and flips; default), mild (crops of scale 0.6-1, no flips), none (the test transform)") String augment;
     @Option(names = "--blm-lap", description = "BLM / BLM+ Laplace smoothing (default 1)") Double blmLap;
     @Option(names = "--blm-topk-ratio", description = "BLM+ top-k as a fraction of the target classes, k = max(1, floor(ratio*C)) (default 0.15)") Double blmTopkRatio;
     @Option(names = "--source-classes", description = "source classes of --label-mapping, one name per line (default: the bundled CIFAR-100 names)") Path sourceClasses;
@@ -113,6 +114,7 @@ public final class TrainCommand implements Callable<Integer> {
         if (sourceDescriptions != null) b.sourceDescriptions = sourceDescriptions;
         if (sourceTemplates != null) b.sourceTemplates = sourceTemplates;
         if (blmLap != null) b.blmLap = blmLap;
+        if (augment != null) b.augment = augment;
         if (blmTopkRatio != null) b.blmTopkRatio = blmTopkRatio;
         if (templates != null) {
             if (b.method != null && b.method.usesDescriptions())

@@ -30,6 +30,9 @@ import java.util.stream.IntStream;
  *       → ToTensor → Normalize with c = round(32·s/224) (32 at 224, SMM-code); test Resize((s, s), bilinear) → ToTensor →
  *       Normalize. Bilinear is torchvision's default, which SMM-code uses.</li>
  * </ul>
+ * {@code --augment} changes only the training transform ({@link Augment}): {@code papers} (the above, default),
+ * {@code mild} (AR/AttrVR/DVP/VP: RandomResizedCrop with scale (0.6, 1), as clipvr-mini's pretraining crops, and no
+ * flip; SMM: its RandomCrop without the flip), {@code none} (the test transform).
  *
  * @param train     training transform (random steps draw from the per-item generator)
  * @param test      deterministic evaluation transform
@@ -38,29 +41,65 @@ import java.util.stream.IntStream;
  */
 public record Preprocessing(Transform train, Transform test, int size, boolean normalise, String trainDescription, String testDescription) {
 
+    /** The training augmentation ({@code --augment}). */
+    public enum Augment {
+        /** The reference code's training transform (spec §1.3, §5.5). */
+        PAPERS,
+        /** Crops that keep most of the image (scale 0.6–1; SMM: its random crop) and no horizontal flip. */
+        MILD,
+        /** No augmentation: the training images go through the test transform. */
+        NONE;
+
+        public String cliName() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+        public static Augment parse(String s) {
+            for (Augment a : values()) if (a.cliName().equals(s.strip().toLowerCase(java.util.Locale.ROOT))) return a;
+            throw new IllegalArgumentException("--augment must be one of papers, mild, none, got '" + s + "'");
+        }
+    }
+
+    /** The pipelines of {@code method} with the papers' training augmentation. */
     public static Preprocessing forMethod(Method method, int resolution, int inputSize) {
+        return forMethod(method, resolution, inputSize, Augment.PAPERS);
+    }
+
+    public static Preprocessing forMethod(Method method, int resolution, int inputSize, Augment augment) {
         ResampleFilter bic = ResampleFilter.BICUBIC;
         int s = inputSize;
         return switch (method.family()) {
             case SMM -> {
                 int c = PromptGeometry.scale(32, s);
-                yield new Preprocessing(
-                        Transform.compose(Resize.exact(s + c, s + c, ResampleFilter.BILINEAR), new RandomCrop(s), new RandomHorizontalFlip()),
-                        Resize.exact(s, s, ResampleFilter.BILINEAR), s, true,
-                        "Resize((" + (s + c) + "," + (s + c) + "), bilinear) > RandomCrop(" + s + ") > RandomHorizontalFlip > ToTensor > Normalize(CLIP)",
-                        "Resize((" + s + "," + s + "), bilinear) > ToTensor > Normalize(CLIP)");
+                Transform test = Resize.exact(s, s, ResampleFilter.BILINEAR);
+                String testText = "Resize((" + s + "," + s + "), bilinear) > ToTensor > Normalize(CLIP)";
+                Transform crop = Transform.compose(Resize.exact(s + c, s + c, ResampleFilter.BILINEAR), new RandomCrop(s));
+                String cropText = "Resize((" + (s + c) + "," + (s + c) + "), bilinear) > RandomCrop(" + s + ")";
+                yield switch (augment) {
+                    case PAPERS -> new Preprocessing(Transform.compose(crop, new RandomHorizontalFlip()), test, s, true,
+                            cropText + " > RandomHorizontalFlip > ToTensor > Normalize(CLIP)", testText);
+                    case MILD -> new Preprocessing(crop, test, s, true, cropText + " > ToTensor > Normalize(CLIP)", testText);
+                    case NONE -> new Preprocessing(test, test, s, true, testText, testText);
+                };
             }
             default -> {
                 boolean norm = !method.usesPadding();
                 String n = norm ? " > Normalize(CLIP)" : "";
-                yield new Preprocessing(
-                        Transform.compose(Resize.shorterSide(s, bic), RandomResizedCrop.of(s, bic), new RandomHorizontalFlip()),
-                        Transform.compose(Resize.shorterSide(s, bic), new CenterCrop(s)), s, norm,
-                        "Resize(" + s + ", bicubic) > RandomResizedCrop(" + s + ", bicubic) > RandomHorizontalFlip > ToTensor" + n,
-                        "Resize(" + s + ", bicubic) > CenterCrop(" + s + ") > ToTensor" + n);
+                Transform test = Transform.compose(Resize.shorterSide(s, bic), new CenterCrop(s));
+                String testText = "Resize(" + s + ", bicubic) > CenterCrop(" + s + ") > ToTensor" + n;
+                yield switch (augment) {
+                    case PAPERS -> new Preprocessing(
+                            Transform.compose(Resize.shorterSide(s, bic), RandomResizedCrop.of(s, bic), new RandomHorizontalFlip()), test, s, norm,
+                            "Resize(" + s + ", bicubic) > RandomResizedCrop(" + s + ", bicubic) > RandomHorizontalFlip > ToTensor" + n, testText);
+                    case MILD -> new Preprocessing(
+                            Transform.compose(Resize.shorterSide(s, bic), new RandomResizedCrop(s, s, MILD_SCALE, 1.0, 3.0 / 4.0, 4.0 / 3.0, bic)),
+                            test, s, norm, "Resize(" + s + ", bicubic) > RandomResizedCrop(" + s + ", scale=(" + MILD_SCALE + ", 1), bicubic) > ToTensor" + n, testText);
+                    case NONE -> new Preprocessing(test, test, s, norm, testText, testText);
+                };
             }
         };
     }
+
+    /** The smallest crop area of {@code --augment mild} (clipvr-mini's pretraining crops, weights/clipvr-mini.md). */
+    public static final double MILD_SCALE = 0.6;
 
     /** The evaluation input of one image: the test transform, ToTensor and (if the method wants it) CLIP normalisation; CHW floats. */
     public float[] testPixels(RgbImage img) {

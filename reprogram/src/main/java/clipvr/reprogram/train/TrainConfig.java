@@ -69,6 +69,9 @@ import java.util.Map;
  *                        dataset keys (e.g. {@code [cifar10, gtsrb]}); each source class gets the zero-shot templates
  *                        ({@code Templates.forDatasetKey}) of the first key whose bundled class list names it, the
  *                        captions a clipvr-mini model was pretrained on. Null: the label template for every source class
+ * @param augment         the training augmentation ({@code --augment}): {@code papers} (the reference code's, default; also
+ *                        what a config.json written before this field reads as), {@code mild} or {@code none}
+ *                        ({@link Preprocessing.Augment})
  * @param logitScale      the temperature of every cosine-logit head, logits = s·cos(v, t) ({@code --logit-scale}). Default:
  *                        the model's own exp(logit_scale), which is what the reference code reads
  *                        ({@code model.logit_scale.exp()}, spec §1.1): 100 for OpenAI's released models (the papers'
@@ -118,6 +121,7 @@ public record TrainConfig(
         @JsonProperty("source_classes") String sourceClasses,
         @JsonProperty("source_descriptions") List<String> sourceDescriptions,
         @JsonProperty("source_templates") List<String> sourceTemplates,
+        @JsonProperty("augment") String augment,
         @JsonProperty("logit_scale") Double logitScale) {
 
     /** {@link #sourceClasses()} for the bundled CIFAR-100 names (CLIP's, in label order). */
@@ -126,6 +130,7 @@ public record TrainConfig(
     public TrainConfig {
         if (inner == null && method != null) inner = defaultInner(Method.parse(method), resolution);   // config.json from before --inner
         if (logitScale == null) logitScale = clipvr.reprogram.head.CosineLogits.LOGIT_SCALE;          // config.json from before --logit-scale
+        if (augment == null) augment = Preprocessing.Augment.PAPERS.cliName();                        // config.json from before --augment
     }
 
     /** The methods with a frame prompt, whose frame {@code --inner} sizes. */
@@ -198,6 +203,8 @@ public record TrainConfig(
         public List<String> sourceDescriptions;
         /** {@code --source-templates}: dataset keys whose templates score the source classes they name (label mapping, no descriptions). */
         public List<String> sourceTemplates;
+        /** {@code --augment}: papers, mild or none (null: papers). */
+        public String augment;
         /** {@code --logit-scale}: the heads' temperature (null: the model's exp(logit_scale)). */
         public Double logitScale;
 
@@ -327,7 +334,8 @@ public record TrainConfig(
             return new TrainConfig(method.cliName(), weights, weightsSha256, vocab, data, dataset,
                     method.usesDescriptions() ? descriptions : null, sh, ep, or(seed, 0L), b,
                     smm ? "adam" : "sgd", l, smm ? 0.0 : mom, wd, smm ? "multistep" : "cosine", ms, g, mlr, mg, layers, p,
-                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, lap, topk, src, srcDesc, srcTpl, scale);
+                    every, vf, testLimit, mm, k, a, cs, kc, ninit, tpl, resolution, inputSize, in, lm, lap, topk, src, srcDesc, srcTpl,
+                    Preprocessing.Augment.parse(augment == null ? "papers" : augment).cliName(), scale);
         }
 
         /** Dataset keys as given to a flag: stripped, lower case, '-' as '_'; none empty or repeated. */

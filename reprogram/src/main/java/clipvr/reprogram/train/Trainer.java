@@ -118,7 +118,7 @@ public final class Trainer {
         this.text = tf;
         warnOfInseparableLabels(config, tf, classNames);
         this.model = Reprogrammer.build(config, new ClipImageEncoder(clip), text, classNames.size()).to(Device.fromProperty());
-        this.prep = Preprocessing.forMethod(method, config.resolution(), config.inputSize());
+        this.prep = Preprocessing.forMethod(method, config.resolution(), config.inputSize(), Preprocessing.Augment.parse(config.augment()));
         int[] pool = new int[train.size()];
         for (int i = 0; i < pool.length; i++) pool[i] = i;
         int[] val = new int[0];
@@ -640,6 +640,7 @@ public final class Trainer {
         if (b.kmeansInit == null) b.kmeansInit = c.kmeansInit();
         if (b.templates == null) b.templates = c.templates();
         if (b.labelMapping == null) b.labelMapping = c.labelMapping();
+        if (b.augment == null) b.augment = c.augment();
         if (b.blmLap == null) b.blmLap = c.blmLap();
         if (b.blmTopkRatio == null) b.blmTopkRatio = c.blmTopkRatio();
         if (b.sourceClasses == null) b.sourceClasses = c.sourceClasses();
