@@ -15,13 +15,13 @@ for ds, run, r in completed_runs(root):
 def spread(xs):
     return f"{statistics.mean(xs):.2f}" + (f" ± {statistics.stdev(xs):.2f}" if len(xs) > 1 else "")
 
-print("| dataset | method | epochs | lr | inner | label mapping | seeds | val top-1 % (last epoch) | per seed | train top-1 % (last epoch) | wall s per run |")
-print("|---|---|---:|---:|---:|---|---:|---:|---|---:|---:|")
+print("| dataset | cell | method | epochs | lr | inner | label mapping | augment | seeds | val top-1 % (last epoch) | per seed | train top-1 % (last epoch) | wall s per run |")
+print("|---|---|---|---:|---:|---:|---|---|---:|---:|---|---:|---:|")
 for (ds, name), runs in sorted(cells.items()):
     runs.sort(key=lambda x: x[0])
     c = runs[0][1]
     val = [100 * last["val_accuracy"] for _, _, last, _ in runs]
     train = [100 * last["train_accuracy"] for _, _, last, _ in runs]
     per = " / ".join(f"{v:.2f}" for v in val) if len(runs) > 1 else ""
-    print(f"| {ds} | {c['method']} | {c['epochs']} | {c['lr']:g} | {c.get('inner', '')} | {c.get('label_mapping') or ''} | "
+    print(f"| {ds} | {name} | {c['method']} | {c['epochs']} | {c['lr']:g} | {c.get('inner', '')} | {c.get('label_mapping') or ''} | {c.get('augment') or 'papers'} | "
           f"{','.join(str(s) for s, _, _, _ in runs)} | {spread(val)} | {per} | {spread(train)} | {statistics.mean(w for *_, w in runs):.0f} |")

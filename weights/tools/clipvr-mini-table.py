@@ -31,6 +31,11 @@ for ds, run, r in completed_runs(root):
                           "source_classes": src if src.startswith("bundled:") else os.path.basename(src)})
         if c.get("source_descriptions"):   # AttrVR over the source classes' descriptions: their dataset keys
             cells[-1]["source_descriptions"] = c["source_descriptions"]
+        if c.get("blm_lap") is not None:   # BLM / BLM+: the Laplace smoothing (and BLM+'s top-k ratio)
+            cells[-1]["blm_lap"] = c["blm_lap"]
+            if c.get("blm_topk_ratio") is not None: cells[-1]["blm_topk_ratio"] = c["blm_topk_ratio"]
+    if c.get("augment", "papers") != "papers":   # the papers' training augmentation is the default
+        cells[-1]["augment"] = c["augment"]
 
 def row(cell):   # a table row: (dataset, method[-variant])
     return (cell["dataset"], cell["method"] + ("-" + cell["variant"] if cell["variant"] else ""))
