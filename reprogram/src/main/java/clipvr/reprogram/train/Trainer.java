@@ -153,7 +153,7 @@ public final class Trainer {
         if (tf.tables().containsKey("source")) {
             String w = LabelSeparability.of(TextFeatures.sourceClassNames(config), tf.table("source")).warning(
                     "the source head of --label-mapping (" + (config.sourceTemplates() == null ? TrainConfig.LABEL_TEMPLATE
-                            : "the templates of " + String.join(",", config.sourceTemplates())) + ")", LabelSeparability.WARN_AT, "ILM may map target classes onto source classes it cannot tell apart");
+                            : "the templates of " + String.join(",", config.sourceTemplates())) + ")", LabelSeparability.WARN_AT, "the mapping may send target classes to source classes it cannot tell apart");
             if (w != null) System.err.println(w);
         }
     }
