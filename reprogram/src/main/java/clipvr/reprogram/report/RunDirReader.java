@@ -299,6 +299,7 @@ public final class RunDirReader {
         for (var e : tensors.entrySet()) {
             String k = e.getKey().toLowerCase(Locale.ROOT);
             String last = k.substring(k.lastIndexOf('.') + 1);
+            if (k.startsWith("label_mapping.")) continue;            // BLM's ω [S, C] maps source to target classes: not a PRM
             if (!(last.equals("omega") || last.equals("prm") || last.equals("reweighting") || k.startsWith("prm.") && last.equals("weights"))) continue;
             omega = blocks(e.getValue(), numClasses);
             if (omega != null) { omegaName = e.getKey(); break; }

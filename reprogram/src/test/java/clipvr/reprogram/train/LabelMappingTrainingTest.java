@@ -137,6 +137,8 @@ class LabelMappingTrainingTest {
         JsonNode info = RunFiles.JSON.readTree(whole.resolve(RunFiles.CHECKPOINT_JSON).toFile()).get("label_mapping");
         assertEquals("blmp", info.get("kind").asText());
         assertEquals(3, info.get("heaviest_sources").size());
+        var report = clipvr.reprogram.report.RunDirReader.read(whole, null);                  // ω is not mistaken for a PRM
+        assertTrue(report.notes().stream().noneMatch(n -> n.contains("label_mapping")), report.notes().toString());
         assertThrows(TrainerTest.Stop.class, () -> Trainer.run(settings(Method.AR, "blmp", 3), parts, TrainerTest.stopAfter(1)));
         TrainConfig.Builder again = new TrainConfig.Builder();
         again.vocab = TinyRun.vocab().toString();
