@@ -70,12 +70,17 @@ class DeviceTrainStepTest {
         return new Run(losses, values, perStep);
     }
 
-    @ParameterizedTest
-    @EnumSource(value = Method.class, names = {"AR", "DVP_CSE", "SMM", "SMM_PAD", "ATTRVR"})
-    void deviceRunMatchesCpuRunAndMovesOnlyInputsAndOutputs(Method method, @TempDir Path dir) {
+    /** Skips the test without an OpenCL device (PoCL on the CPU counts) or without the tiny-vit fixture. */
+    static void assumeDeviceAndFixture() {
         String why = OpenClDevice.unavailableReason();
         assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
         assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
+    }
+
+    @ParameterizedTest
+    @EnumSource(value = Method.class, names = {"AR", "DVP_CSE", "SMM", "SMM_PAD", "ATTRVR"})
+    void deviceRunMatchesCpuRunAndMovesOnlyInputsAndOutputs(Method method, @TempDir Path dir) {
+        assumeDeviceAndFixture();
         Run cpu = run(method, dir.resolve("cpu"), Device.CPU);
         Run dev = run(method, dir.resolve("dev"), DEV);
         System.out.printf("%s losses cpu %s device %s; transfers per step %s%n", method, cpu.losses(), dev.losses(), dev.perStep());
@@ -101,9 +106,7 @@ class DeviceTrainStepTest {
     /** The whole trainer on the device (-Dclipvr.device): DVP-cse with PRM, evaluation and checkpoints, as on the CPU. */
     @org.junit.jupiter.api.Test
     void trainerRunOnDeviceMatchesCpu(@TempDir Path dir) {
-        String why = OpenClDevice.unavailableReason();
-        assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
-        assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
+        assumeDeviceAndFixture();
         Path data = TinyRun.dataset(dir, 2, 2), desc = TinyRun.descriptions(dir, 2);
         runOnCpuAndDevice(() -> TinyRun.settings(data, desc, Method.DVP_CSE, 2), dir);
         var ck = clipvr.clip.io.SafetensorsReader.read(dir.resolve("dev").resolve(RunFiles.CHECKPOINT));
@@ -118,9 +121,7 @@ class DeviceTrainStepTest {
      */
     @org.junit.jupiter.api.Test
     void smmWithIterativeLabelMappingOnDeviceMatchesCpu(@TempDir Path dir) {
-        String why = OpenClDevice.unavailableReason();
-        assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
-        assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
+        assumeDeviceAndFixture();
         Path data = TinyRun.dataset(dir, 2, 2);
         java.util.function.Supplier<TrainConfig.Builder> settings = () -> {
             TrainConfig.Builder b = TinyRun.settings(data, null, Method.SMM, 2);
@@ -140,9 +141,7 @@ class DeviceTrainStepTest {
     /** AR with --label-mapping blmp (BLM+: ω from the device's source logits, applied as s·ω on the device): as on the CPU. */
     @org.junit.jupiter.api.Test
     void arWithBayesianLabelMappingOnDeviceMatchesCpu(@TempDir Path dir) {
-        String why = OpenClDevice.unavailableReason();
-        assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
-        assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
+        assumeDeviceAndFixture();
         Path data = TinyRun.dataset(dir, 2, 2);
         runOnCpuAndDevice(() -> {
             TrainConfig.Builder b = TinyRun.settings(data, null, Method.AR, 2);
@@ -161,9 +160,7 @@ class DeviceTrainStepTest {
      */
     @org.junit.jupiter.api.Test
     void attrVrWithIterativeLabelMappingOnDeviceMatchesCpu(@TempDir Path dir) throws java.io.IOException {
-        String why = OpenClDevice.unavailableReason();
-        assumeTrue(why == null, () -> "OpenCL tests skipped: " + why);
-        assumeTrue(Files.exists(TinyRun.weights()), "tiny-vit fixture missing");
+        assumeDeviceAndFixture();
         Path data = TinyRun.dataset(dir, 2, 2), src = dir.resolve("src");
         LabelMappingTrainingTest.attrVrOverSources(data, src, "ilm", 2);                     // writes the files once
         java.util.function.Supplier<TrainConfig.Builder> settings = () -> {
