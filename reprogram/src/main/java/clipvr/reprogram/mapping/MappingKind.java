@@ -16,6 +16,17 @@ public enum MappingKind {
     /** Whether the mapping is recomputed from fresh frequencies at every epoch. */
     public boolean recomputedEachEpoch() { return this == ILM || this == BLM || this == BLMP; }
 
+    /** The name in {@code --label-mapping} and config.json: ilm, flm, rlm, blm, blmp. */
+    public String cliName() { return name().toLowerCase(java.util.Locale.ROOT); }
+
+    /** {@code --label-mapping}'s value (case-insensitive; {@code blm+} is BLM+), or an error naming the flag. */
+    public static MappingKind parse(String s) {
+        String v = s.strip().toLowerCase(java.util.Locale.ROOT);
+        if (v.equals("blm+")) v = "blmp";
+        for (MappingKind k : values()) if (k.cliName().equals(v)) return k;
+        throw new IllegalArgumentException("--label-mapping must be one of ilm, flm, rlm, blm, blmp (BLM+), got '" + s + "'");
+    }
+
     /** Whether the mapping is a real reweighting matrix ({@link BayesianMapping}) rather than one-to-one. */
     public boolean bayesian() { return this == BLM || this == BLMP; }
 }

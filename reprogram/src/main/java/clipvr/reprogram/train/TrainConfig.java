@@ -2,6 +2,7 @@ package clipvr.reprogram.train;
 
 import clipvr.reprogram.data.ClassNames;
 import clipvr.reprogram.input.PromptGeometry;
+import clipvr.reprogram.mapping.MappingKind;
 import com.fasterxml.jackson.annotation.JsonProperty;
 import com.fasterxml.jackson.annotation.JsonPropertyOrder;
 
@@ -159,8 +160,8 @@ public record TrainConfig(
     }
 
     /** The label-mapping kind, or null for the label head. */
-    public clipvr.reprogram.mapping.MappingKind mappingKind() {
-        return labelMapping == null ? null : clipvr.reprogram.mapping.MappingKind.valueOf(labelMapping.toUpperCase(Locale.ROOT));
+    public MappingKind mappingKind() {
+        return labelMapping == null ? null : MappingKind.parse(labelMapping);
     }
 
 
@@ -269,11 +270,10 @@ public record TrainConfig(
             List<String> tpl = templates != null ? List.copyOf(templates) : List.of(LABEL_TEMPLATE);
             if (tpl.isEmpty()) throw new IllegalArgumentException("--templates: no templates");
             String lm = null, src = null;
+            MappingKind kind = null;
             if (labelMapping != null) {
-                lm = labelMapping.strip().toLowerCase(Locale.ROOT);
-                if (lm.equals("blm+")) lm = "blmp";
-                if (!List.of("ilm", "flm", "rlm", "blm", "blmp").contains(lm))
-                    throw new IllegalArgumentException("--label-mapping must be one of ilm, flm, rlm, blm, blmp (BLM+), got '" + labelMapping + "'");
+                kind = MappingKind.parse(labelMapping);
+                lm = kind.cliName();
                 if (!LABEL_MAPPING_METHODS.contains(method))
                     throw new IllegalArgumentException("--label-mapping " + lm + ": not available for --method " + method
                             + " (only for " + LABEL_MAPPING_METHODS.stream().map(Method::cliName).toList() + ")");
@@ -282,10 +282,10 @@ public record TrainConfig(
                 throw new IllegalArgumentException("--source-classes needs --label-mapping ilm|flm|rlm|blm|blmp");
             }
             Double lap = null, topk = null;
-            if ("blm".equals(lm) || "blmp".equals(lm)) {
+            if (kind != null && kind.bayesian()) {
                 lap = or(blmLap, 1.0);
                 if (!(lap >= 0) || Double.isInfinite(lap)) throw new IllegalArgumentException("--blm-lap must be a finite number >= 0, got " + lap);
-                if ("blmp".equals(lm)) {
+                if (kind == MappingKind.BLMP) {
                     topk = or(blmTopkRatio, 0.15);
                     if (!(topk > 0 && topk <= 1)) throw new IllegalArgumentException("--blm-topk-ratio must be in (0, 1], got " + topk);
                 } else if (blmTopkRatio != null) {
@@ -312,10 +312,13 @@ public record TrainConfig(
                             + "); AttrVR's source head scores descriptions");
                 srcTpl = datasetKeys("--source-templates", sourceTemplates);
                 if (srcTpl.isEmpty()) throw new IllegalArgumentException("--source-templates: no dataset key");
-                for (String key : srcTpl)
-                    if (!ClassNames.BUNDLED.contains(key) && !key.equals("cifar100"))
-                        throw new IllegalArgumentException("--source-templates: '" + key + "' has no bundled class list (have "
-                                + ClassNames.BUNDLED + " and cifar100)");
+                for (String key : srcTpl) {
+                    try {
+                        ClassNames.bundled(key);                               // the class list each key's templates are matched by
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--source-templates: '" + key + "' has no bundled class list (" + e.getMessage() + ")", e);
+                    }
+                }
             }
             Integer in = defaultInner(method, resolution);
             if (inner != null) {
